@@ -1,0 +1,83 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import { ConfigError } from "../env";
+import { UpstreamError } from "../foxapi/errors";
+
+/** An error our API answers with: `{ error: { code, message, fields? } }`. */
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { fields?: Record<string, string>; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string>; upstreamCode?: string };
+}
+
+const NO_STORE = { "Cache-Control": "no-store" };
+
+/**
+ * The one place errors become responses. Known errors keep their words; anything else is logged on the server
+ * and answered with a generic 500: no stack traces, no upstream headers, never the key.
+ */
+export function errorResponse(err: unknown): NextResponse<ErrorBody> {
+  if (err instanceof ApiError) {
+    const headers: Record<string, string> = { ...NO_STORE };
+    if (err.extra.retryAfterSeconds !== undefined) headers["Retry-After"] = String(err.extra.retryAfterSeconds);
+    return NextResponse.json(
+      { error: { code: err.code, message: err.message, ...(err.extra.fields ? { fields: err.extra.fields } : {}) } },
+      { status: err.status, headers },
+    );
+  }
+  if (err instanceof UpstreamError) {
+    if (err.code === "upstream_bad_request" || err.code === "upstream_auth_failed" || err.code === "upstream_bad_response")
+      console.error(`[foxapi] ${err.code} (upstream status ${String(err.options.upstreamStatus ?? "none")})`);
+    const headers: Record<string, string> = { ...NO_STORE };
+    if (err.options.retryAfterMs !== undefined)
+      headers["Retry-After"] = String(Math.max(1, Math.ceil(err.options.retryAfterMs / 1000)));
+    return NextResponse.json(
+      {
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.options.upstreamCode ? { upstreamCode: err.options.upstreamCode } : {}),
+        },
+      },
+      { status: err.httpStatus, headers },
+    );
+  }
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    return NextResponse.json(
+      { error: { code: "server_misconfigured", message: "The server is misconfigured. The operator can see why in its log." } },
+      { status: 500, headers: NO_STORE },
+    );
+  }
+  console.error("[api] unexpected error:", err instanceof Error ? err.name : typeof err);
+  return NextResponse.json(
+    { error: { code: "internal_error", message: "Something went wrong on our side. Try again." } },
+    { status: 500, headers: NO_STORE },
+  );
+}
+
+/** Reads a JSON request body with a size cap, answering 415/413/400 in words. */
+export async function readJson(request: Request, maxBytes = 64 * 1024): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type))
+    throw new ApiError(415, "unsupported_media_type", "Send the request as application/json.");
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new ApiError(413, "body_too_large", "The request body is too large.");
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new ApiError(413, "body_too_large", "The request body is too large.");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Prompt references for Kling O3: `@Video1` is the clip, `@Image1…` the reference images, `@Element1…` the
+ * subject elements (FoxAPI's Kling O3 video-to-video edit page). A reference with no media behind it is an error
+ * we can catch before the request costs anything.
+ */
+export type ReferenceKind = "Video" | "Image" | "Element";
+
+export interface PromptReference {
+  token: string;
+  kind: ReferenceKind;
+  index: number;
+  /** Whether the request has media behind this reference. */
+  valid: boolean;
+}
+
+const REFERENCE = /@(Video|Image|Element)(\d+)/g;
+
+export function findReferences(
+  prompt: string,
+  counts: { images: number; elements: number },
+): PromptReference[] {
+  const seen = new Map<string, PromptReference>();
+  for (const match of prompt.matchAll(REFERENCE)) {
+    const kind = match[1] as ReferenceKind;
+    const index = Number(match[2]);
+    const token = `@${kind}${String(index)}`;
+    if (seen.has(token)) continue;
+    const available = kind === "Video" ? 1 : kind === "Image" ? counts.images : counts.elements;
+    seen.set(token, { token, kind, index, valid: index >= 1 && index <= available });
+  }
+  return [...seen.values()];
+}
+
+/** Words for a reference that points at nothing, saying what would fix it. */
+export function describeBrokenReference(ref: PromptReference, counts: { images: number; elements: number }) {
+  if (ref.kind === "Video") return `${ref.token} points at nothing: the clip is @Video1, and there is only one.`;
+  const noun = ref.kind === "Image" ? "image" : "element";
+  const have = ref.kind === "Image" ? counts.images : counts.elements;
+  if (have === 0) return `${ref.token} points at nothing: add a reference ${noun} or remove ${ref.token}.`;
+  return `${ref.token} points at nothing: there ${have === 1 ? `is 1 ${noun}` : `are ${String(have)} ${noun}s`}, so use @${ref.kind}1${have > 1 ? `…@${ref.kind}${String(have)}` : ""}.`;
+}
+
+/** The tokens a user may insert for a request with these counts. */
+export function availableReferences(counts: { images: number; elements: number }): string[] {
+  return [
+    "@Video1",
+    ...Array.from({ length: counts.images }, (_, i) => `@Image${String(i + 1)}`),
+    ...Array.from({ length: counts.elements }, (_, i) => `@Element${String(i + 1)}`),
+  ];
+}

@@ -1,0 +1,138 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { MIGRATIONS } from "./migrations";
+import type { TaskStatus } from "../foxapi/normalize";
+
+/** A row of the `tasks` table, in camelCase. */
+export interface TaskRecord {
+  id: string;
+  model: string;
+  input: string;
+  status: TaskStatus;
+  rawStatus: string | null;
+  progress: number;
+  resultUrl: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  estimatedSeconds: number | null;
+  parentId: string | null;
+  upstreamCreatedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+  checkedAt: number | null;
+}
+
+export interface ListQuery {
+  limit: number;
+  cursor?: { createdAt: number; id: string };
+  model?: string;
+  status?: TaskStatus;
+  search?: string;
+}
+
+const COLUMNS: Record<keyof TaskRecord, string> = {
+  id: "id",
+  model: "model",
+  input: "input",
+  status: "status",
+  rawStatus: "raw_status",
+  progress: "progress",
+  resultUrl: "result_url",
+  errorCode: "error_code",
+  errorMessage: "error_message",
+  estimatedSeconds: "estimated_seconds",
+  parentId: "parent_id",
+  upstreamCreatedAt: "upstream_created_at",
+  createdAt: "created_at",
+  updatedAt: "updated_at",
+  completedAt: "completed_at",
+  checkedAt: "checked_at",
+};
+const SELECT = `SELECT ${Object.entries(COLUMNS)
+  .map(([k, c]) => `${c} AS ${k}`)
+  .join(", ")} FROM tasks`;
+
+export class TaskStore {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma("foreign_keys = ON");
+    this.migrate();
+  }
+
+  private migrate() {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version > MIGRATIONS.length)
+      throw new Error(
+        `The task database is newer (schema ${String(version)}) than this version of Retake understands (${String(MIGRATIONS.length)}).`,
+      );
+    const apply = this.db.transaction(() => {
+      for (let v = version; v < MIGRATIONS.length; v++) {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${String(v + 1)}`);
+      }
+    });
+    apply();
+  }
+
+  insert(record: TaskRecord): void {
+    const keys = Object.keys(COLUMNS) as (keyof TaskRecord)[];
+    this.db
+      .prepare(`INSERT INTO tasks (${keys.map((k) => COLUMNS[k]).join(", ")}) VALUES (${keys.map((k) => `@${k}`).join(", ")})`)
+      .run(record);
+  }
+
+  get(id: string): TaskRecord | undefined {
+    return this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as TaskRecord | undefined;
+  }
+
+  update(id: string, patch: Partial<Omit<TaskRecord, "id">>): void {
+    const keys = Object.keys(patch) as (keyof TaskRecord)[];
+    if (keys.length === 0) return;
+    this.db
+      .prepare(`UPDATE tasks SET ${keys.map((k) => `${COLUMNS[k]} = @${k}`).join(", ")} WHERE id = @id`)
+      .run({ ...patch, id });
+  }
+
+  /** Newest first, keyset-paged so a page stays stable while new tasks arrive. */
+  list(query: ListQuery): TaskRecord[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: query.limit };
+    if (query.cursor) {
+      where.push("(created_at, id) < (@cursorCreatedAt, @cursorId)");
+      params.cursorCreatedAt = query.cursor.createdAt;
+      params.cursorId = query.cursor.id;
+    }
+    if (query.model) {
+      where.push("model = @model");
+      params.model = query.model;
+    }
+    if (query.status) {
+      where.push("status = @status");
+      params.status = query.status;
+    }
+    if (query.search) {
+      where.push("json_extract(input, '$.prompt') LIKE @search ESCAPE '\\'");
+      params.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return this.db.prepare(sql).all(params) as TaskRecord[];
+  }
+
+  /** Tasks not yet in a final state: a restarted server picks them up again. */
+  unfinished(): TaskRecord[] {
+    return this.db
+      .prepare(`${SELECT} WHERE status NOT IN ('completed', 'failed') ORDER BY created_at`)
+      .all() as TaskRecord[];
+  }
+
+  close() {
+    this.db.close();
+  }
+}

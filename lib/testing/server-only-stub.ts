@@ -1,0 +1,2 @@
+// Empty on purpose: lets Vitest import modules marked `server-only`.
+export {};

@@ -1,0 +1,12 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // better-sqlite3 is a native addon: load it from node_modules at run time rather than bundling it.
+  serverExternalPackages: ["better-sqlite3"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // A distinct build folder lets the test suite build next to a running dev server without clobbering it.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
+};
+
+export default nextConfig;
