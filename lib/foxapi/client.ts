@@ -125,7 +125,8 @@ export function createFoxClient(options: FoxClientOptions): FoxClient {
               ? { message: err }
               : undefined;
         const mapped = errorFromResponse(res.status, body, parseRetryAfter(res.headers.get("retry-after")));
-        throw new UpstreamError(mapped.code, scrub(mapped.message), mapped.options);
+        const upstreamCode = mapped.options.upstreamCode === undefined ? undefined : scrub(mapped.options.upstreamCode);
+        throw new UpstreamError(mapped.code, scrub(mapped.message), { ...mapped.options, upstreamCode });
       }
       if (json === undefined)
         throw new UpstreamError(
@@ -146,7 +147,9 @@ export function createFoxClient(options: FoxClientOptions): FoxClient {
 
   const normalize = (json: unknown, kind: "submit" | "status"): NormalizedTask => {
     try {
-      return normalizeTask(json, { allowRootRelativeUrls: options.allowRootRelativeUrls });
+      const task = normalizeTask(json, { allowRootRelativeUrls: options.allowRootRelativeUrls });
+      // A task's failure reason is shown to visitors: scrub it like an error message.
+      return task.error ? { ...task, error: { code: scrub(task.error.code), message: scrub(task.error.message) } } : task;
     } catch {
       throw new UpstreamError(
         kind === "submit" ? "submit_outcome_unknown" : "upstream_bad_response",

@@ -1,0 +1,23 @@
+import Link from "next/link";
+
+export function SiteHeader({ simulator }: { simulator: boolean }) {
+  return (
+    <header className="border-b border-ink-800 bg-ink-950/80">
+      <div className="mx-auto flex max-w-7xl items-center gap-3 px-4 py-3 sm:px-6">
+        <Link href="/" className="flex items-center gap-2 text-base font-semibold tracking-tight text-slate-100">
+          <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm bg-accent-500" />
+          Retake
+        </Link>
+        <span className="hidden text-sm text-slate-400 sm:inline">Edit and extend videos with AI</span>
+        {simulator ? (
+          <span
+            className="ml-auto rounded-full border border-amber-400/40 bg-amber-400/10 px-2.5 py-0.5 text-xs font-medium text-amber-200"
+            title="No FoxAPI key is configured: the built-in simulator answers, and nothing is charged."
+          >
+            Simulated results
+          </span>
+        ) : null}
+      </div>
+    </header>
+  );
+}

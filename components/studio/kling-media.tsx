@@ -1,0 +1,186 @@
+"use client";
+
+import { Button } from "@/components/ui/button";
+import { FieldError, inputClass } from "@/components/ui/field";
+import { cn } from "@/components/ui/cn";
+import { klingLimits } from "@/lib/models/kling-o3";
+import { UrlThumb } from "./url-thumb";
+
+export interface ElementValue {
+  frontal_image_url: string;
+  reference_image_urls: string[];
+}
+
+type Errors = Record<string, string | undefined>;
+
+function UrlRow({
+  id,
+  label,
+  value,
+  onChange,
+  onRemove,
+  removeLabel,
+  error,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  onRemove: () => void;
+  removeLabel: string;
+  error?: string;
+}) {
+  return (
+    <div className="flex items-start gap-2">
+      <UrlThumb url={value} />
+      <div className="min-w-0 flex-1 space-y-1">
+        <label htmlFor={id} className="text-xs font-medium text-slate-300">
+          {label}
+        </label>
+        <input
+          id={id}
+          type="url"
+          inputMode="url"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder="https://…"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+          className={inputClass}
+        />
+        {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
+      </div>
+      <Button variant="ghost" size="sm" className="mt-5" onClick={onRemove} aria-label={removeLabel} title={removeLabel}>
+        ✕
+      </Button>
+    </div>
+  );
+}
+
+/**
+ * Reference images (`@Image1…`) and subject elements (`@Element1…`). Kling takes at most four of the two
+ * together; the add buttons stop there and say why.
+ */
+export function KlingMedia({
+  images,
+  elements,
+  onImages,
+  onElements,
+  errors,
+}: {
+  images: string[];
+  elements: ElementValue[];
+  onImages: (v: string[]) => void;
+  onElements: (v: ElementValue[]) => void;
+  errors: Errors;
+}) {
+  const total = images.length + elements.length;
+  const full = total >= klingLimits.maxImagesAndElements;
+  const capReason = `Kling takes at most ${String(klingLimits.maxImagesAndElements)} images and elements together; remove one to add another.`;
+
+  return (
+    <div className="space-y-4">
+      <section aria-labelledby="images-heading" className="space-y-2">
+        <div className="flex items-center justify-between">
+          <h3 id="images-heading" className="text-sm font-medium text-slate-200">
+            Reference images <span className="font-normal text-slate-400">· @Image1…</span>
+          </h3>
+          <span className={cn("text-xs tabular-nums", full ? "text-amber-300" : "text-slate-400")}>
+            {total} / {klingLimits.maxImagesAndElements} used
+          </span>
+        </div>
+        {images.map((url, i) => (
+          <UrlRow
+            key={i}
+            id={`image-${String(i + 1)}`}
+            label={`Image ${String(i + 1)} URL`}
+            value={url}
+            onChange={(v) => onImages(images.map((u, j) => (j === i ? v : u)))}
+            onRemove={() => onImages(images.filter((_, j) => j !== i))}
+            removeLabel={`Remove image ${String(i + 1)}`}
+            error={errors[`image_urls.${String(i)}`]}
+          />
+        ))}
+        {errors.image_urls ? <FieldError>{errors.image_urls}</FieldError> : null}
+      </section>
+
+      <section aria-labelledby="elements-heading" className="space-y-2">
+        <h3 id="elements-heading" className="text-sm font-medium text-slate-200">
+          Elements <span className="font-normal text-slate-400">· @Element1… a subject to keep consistent</span>
+        </h3>
+        {elements.map((el, i) => {
+          const n = String(i + 1);
+          const setEl = (next: ElementValue) => onElements(elements.map((e, j) => (j === i ? next : e)));
+          const refsFull = el.reference_image_urls.length >= klingLimits.maxReferenceImagesPerElement;
+          return (
+            <div
+              key={i}
+              role="group"
+              aria-label={`Element ${n}`}
+              className="space-y-2 rounded-md border border-ink-700 bg-ink-900/60 p-3"
+            >
+              <UrlRow
+                id={`element-${n}-frontal`}
+                label={`Element ${n} frontal image URL`}
+                value={el.frontal_image_url}
+                onChange={(v) => setEl({ ...el, frontal_image_url: v })}
+                onRemove={() => onElements(elements.filter((_, j) => j !== i))}
+                removeLabel={`Remove element ${n}`}
+                error={errors[`elements.${String(i)}.frontal_image_url`]}
+              />
+              <div className="space-y-2 pl-4">
+                {el.reference_image_urls.map((url, k) => (
+                  <UrlRow
+                    key={k}
+                    id={`element-${n}-ref-${String(k + 1)}`}
+                    label={`Element ${n} reference image ${String(k + 1)} URL`}
+                    value={url}
+                    onChange={(v) =>
+                      setEl({ ...el, reference_image_urls: el.reference_image_urls.map((u, j) => (j === k ? v : u)) })
+                    }
+                    onRemove={() =>
+                      setEl({ ...el, reference_image_urls: el.reference_image_urls.filter((_, j) => j !== k) })
+                    }
+                    removeLabel={`Remove element ${n} reference image ${String(k + 1)}`}
+                    error={errors[`elements.${String(i)}.reference_image_urls.${String(k)}`]}
+                  />
+                ))}
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  disabled={refsFull}
+                  title={refsFull ? "An element takes at most 3 reference images." : undefined}
+                  onClick={() => setEl({ ...el, reference_image_urls: [...el.reference_image_urls, ""] })}
+                >
+                  <span aria-hidden="true">+</span> Add reference image
+                </Button>
+                {errors[`elements.${String(i)}.reference_image_urls`] ? (
+                  <FieldError>{errors[`elements.${String(i)}.reference_image_urls`]}</FieldError>
+                ) : null}
+              </div>
+            </div>
+          );
+        })}
+        {errors.elements ? <FieldError>{errors.elements}</FieldError> : null}
+      </section>
+
+      <div className="flex flex-wrap items-center gap-2">
+        <Button disabled={full} aria-describedby={full ? "media-cap" : undefined} onClick={() => onImages([...images, ""])}>
+          <span aria-hidden="true">+</span> Add image
+        </Button>
+        <Button
+          disabled={full}
+          aria-describedby={full ? "media-cap" : undefined}
+          onClick={() => onElements([...elements, { frontal_image_url: "", reference_image_urls: [] }])}
+        >
+          <span aria-hidden="true">+</span> Add element
+        </Button>
+        {full ? (
+          <p id="media-cap" className="text-xs text-amber-300">
+            {capReason}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
