@@ -4,7 +4,10 @@ export function SiteHeader({ simulator }: { simulator: boolean }) {
   return (
     <header className="border-b border-ink-800 bg-ink-950/80">
       <div className="mx-auto flex max-w-7xl items-center gap-3 px-4 py-3 sm:px-6">
-        <Link href="/" className="flex items-center gap-2 text-base font-semibold tracking-tight text-slate-100">
+        <Link
+          href="/"
+          className="flex items-center gap-2 text-base font-semibold tracking-tight text-slate-100"
+        >
           <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm bg-accent-500" />
           Retake
         </Link>

@@ -6,7 +6,10 @@ import { isLoopbackHost } from "./net/loopback";
  * Configuration, validated once at start with messages that say which variable to fix. The names are fixed by
  * DESIGN.md; `.env.example` and the README document each with its default.
  */
-const optionalString = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().optional());
+const optionalString = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  z.string().optional(),
+);
 const int = (name: string, def: number, min: number, max: number) =>
   z.preprocess(
     (v) => (v === undefined || v === "" ? def : Number(v)),

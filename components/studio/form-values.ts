@@ -39,7 +39,8 @@ export function formValuesFrom(input: Partial<GenerationRequest> & { model: Mode
   const v = { ...EMPTY_FORM } as FormValues;
   const src = input as Partial<Record<keyof FormValues, unknown>>;
   for (const key of Object.keys(EMPTY_FORM) as (keyof FormValues)[]) {
-    if (src[key] !== undefined && src[key] !== null) (v as unknown as Record<string, unknown>)[key] = src[key];
+    if (src[key] !== undefined && src[key] !== null)
+      (v as unknown as Record<string, unknown>)[key] = src[key];
   }
   return v;
 }

@@ -16,11 +16,10 @@ import {
   MODEL_IDS,
   generationRequestSchema,
   type GenerationRequest,
-  type ModelId,
 } from "@/lib/models";
 import { klingFields } from "@/lib/models/kling-o3";
 import { veoAspectFor, veoFields } from "@/lib/models/veo-extend";
-import type { TaskPage, TaskView } from "@/lib/tasks/types";
+import type { TaskPage } from "@/lib/tasks/types";
 import type { InfiniteData } from "@tanstack/react-query";
 import { KlingMedia } from "./kling-media";
 import { PromptField } from "./prompt-field";
@@ -34,7 +33,11 @@ export interface Draft {
   nonce: number;
 }
 
-const resolver = zodResolver(generationRequestSchema) as unknown as Resolver<FormValues, unknown, GenerationRequest>;
+const resolver = zodResolver(generationRequestSchema) as unknown as Resolver<
+  FormValues,
+  unknown,
+  GenerationRequest
+>;
 
 function newKey() {
   return typeof crypto !== "undefined" && "randomUUID" in crypto
@@ -74,10 +77,12 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
   }, [draft, reset]);
 
   useEffect(() => {
-    const sub = form.watch(() => {
-      idempotencyKey.current = newKey();
+    return form.subscribe({
+      formState: { values: true },
+      callback: () => {
+        idempotencyKey.current = newKey();
+      },
     });
-    return () => sub.unsubscribe();
   }, [form]);
 
   const onProbe = useCallback((p: ProbeState) => setProbe(p), []);
@@ -139,7 +144,10 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
       return;
     }
     if (probe.state === "loading") {
-      setNotice({ kind: "error", text: "Wait a moment: the clip is still loading, so it hasn't been checked yet." });
+      setNotice({
+        kind: "error",
+        text: "Wait a moment: the clip is still loading, so it hasn't been checked yet.",
+      });
       return;
     }
     try {
@@ -182,7 +190,8 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
       {simulator ? (
         <div className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-400/30 bg-amber-400/10 px-3 py-2 text-sm">
           <p className="text-amber-200">
-            <strong className="font-semibold">Simulator mode.</strong> Results are simulated and nothing is charged.
+            <strong className="font-semibold">Simulator mode.</strong> Results are simulated and nothing is
+            charged.
           </p>
           <Button
             size="sm"
@@ -225,10 +234,13 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
                       clearErrors();
                       setNotice(null);
                     }}
+                    aria-labelledby={`model-${id}-name`}
                     aria-describedby={`model-${id}-desc`}
                     className="sr-only"
                   />
-                  <span className="block text-sm font-medium text-slate-100">{MODELS[id].label}</span>
+                  <span id={`model-${id}-name`} className="block text-sm font-medium text-slate-100">
+                    {MODELS[id].label}
+                  </span>
                   <span id={`model-${id}-desc`} className="mt-0.5 block text-xs leading-snug text-slate-400">
                     {MODELS[id].description}
                   </span>
@@ -266,7 +278,9 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
             value={field.value}
             onChange={field.onChange}
             maxLength={info.promptMaxLength}
-            references={isKling ? { images: values.image_urls.length, elements: values.elements.length } : undefined}
+            references={
+              isKling ? { images: values.image_urls.length, elements: values.elements.length } : undefined
+            }
             error={errorMap.prompt}
             help={isKling ? klingFields.prompt.help : veoFields.prompt.help}
           />
@@ -292,7 +306,12 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
                 />
               )}
             />
-            <Switch id="keep_audio" label="Keep original audio" help={klingFields.keep_audio.help} {...register("keep_audio")} />
+            <Switch
+              id="keep_audio"
+              label="Keep original audio"
+              help={klingFields.keep_audio.help}
+              {...register("keep_audio")}
+            />
           </div>
           <KlingMedia
             images={values.image_urls}
@@ -325,15 +344,33 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
                 />
               )}
             />
-            <Switch id="generate_audio" label="Generate audio" help={veoFields.generate_audio.help} {...register("generate_audio")} />
+            <Switch
+              id="generate_audio"
+              label="Generate audio"
+              help={veoFields.generate_audio.help}
+              {...register("generate_audio")}
+            />
           </div>
-          <details className="group rounded-md border border-ink-700 bg-ink-900/60" open={Boolean(errorMap.seed || errorMap.negative_prompt || errorMap.safety_tolerance) || undefined}>
+          <details
+            className="group rounded-md border border-ink-700 bg-ink-900/60"
+            open={
+              Boolean(errorMap.seed || errorMap.negative_prompt || errorMap.safety_tolerance) || undefined
+            }
+          >
             <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium text-slate-200">
               Advanced
-              <span className="ml-2 text-xs font-normal text-slate-400">negative prompt, seed, safety, auto-fix</span>
+              <span className="ml-2 text-xs font-normal text-slate-400">
+                negative prompt, seed, safety, auto-fix
+              </span>
             </summary>
             <div className="grid gap-4 border-t border-ink-700 p-3 sm:grid-cols-2">
-              <Field id="negative_prompt" label="Negative prompt" help={veoFields.negative_prompt.help} error={errorMap.negative_prompt} className="sm:col-span-2">
+              <Field
+                id="negative_prompt"
+                label="Negative prompt"
+                help={veoFields.negative_prompt.help}
+                error={errorMap.negative_prompt}
+                className="sm:col-span-2"
+              >
                 <input
                   id="negative_prompt"
                   type="text"
@@ -353,16 +390,24 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
                   placeholder="Random"
                   className={inputClass}
                   {...describedBy("seed", errorMap.seed)}
-                  {...register("seed", { setValueAs: (v: string) => (v === "" || v === undefined ? undefined : Number(v)) })}
+                  {...register("seed", {
+                    setValueAs: (v: string) => (v === "" || v === undefined ? undefined : Number(v)),
+                  })}
                 />
               </Field>
-              <Field id="safety_tolerance" label="Safety tolerance" help={veoFields.safety_tolerance.help} error={errorMap.safety_tolerance}>
+              <Field
+                id="safety_tolerance"
+                label="Safety tolerance"
+                help={veoFields.safety_tolerance.help}
+                error={errorMap.safety_tolerance}
+              >
                 <select
                   id="safety_tolerance"
                   className={inputClass}
                   {...describedBy("safety_tolerance", errorMap.safety_tolerance)}
                   {...register("safety_tolerance", {
-                    setValueAs: (v: string | number | undefined) => (v === "" || v === undefined ? undefined : Number(v)),
+                    setValueAs: (v: string | number | undefined) =>
+                      v === "" || v === undefined ? undefined : Number(v),
                   })}
                 >
                   <option value="">Provider default</option>
@@ -375,7 +420,12 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
                 </select>
               </Field>
               <div className="sm:col-span-2">
-                <Switch id="auto_fix" label="Auto-fix prompt" help={veoFields.auto_fix.help} {...register("auto_fix")} />
+                <Switch
+                  id="auto_fix"
+                  label="Auto-fix prompt"
+                  help={veoFields.auto_fix.help}
+                  {...register("auto_fix")}
+                />
               </div>
             </div>
           </details>
@@ -385,10 +435,20 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
       <div className="space-y-2 border-t border-ink-700 pt-4">
         {errorMap._form ? <FieldError>{errorMap._form}</FieldError> : null}
         <div className="flex flex-wrap items-center gap-3">
-          <Button type="submit" variant="primary" size="lg" disabled={busy} aria-busy={busy} className="min-w-36">
+          <Button
+            type="submit"
+            variant="primary"
+            size="lg"
+            disabled={busy}
+            aria-busy={busy}
+            className="min-w-36"
+          >
             {busy ? (
               <>
-                <span aria-hidden="true" className="h-4 w-4 animate-spin rounded-full border-2 border-ink-950 border-t-transparent" />
+                <span
+                  aria-hidden="true"
+                  className="h-4 w-4 animate-spin rounded-full border-2 border-ink-950 border-t-transparent"
+                />
                 Generating…
               </>
             ) : (
@@ -409,7 +469,10 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
         </div>
         <div aria-live="polite">
           {notice ? (
-            <p role={notice.kind === "error" ? "alert" : "status"} className={cn("text-sm", notice.kind === "error" ? "text-rose-300" : "text-emerald-300")}>
+            <p
+              role={notice.kind === "error" ? "alert" : "status"}
+              className={cn("text-sm", notice.kind === "error" ? "text-rose-300" : "text-emerald-300")}
+            >
               {notice.text}
             </p>
           ) : null}

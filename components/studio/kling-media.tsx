@@ -50,7 +50,14 @@ function UrlRow({
         />
         {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
       </div>
-      <Button variant="ghost" size="sm" className="mt-5" onClick={onRemove} aria-label={removeLabel} title={removeLabel}>
+      <Button
+        variant="ghost"
+        size="sm"
+        className="mt-5"
+        onClick={onRemove}
+        aria-label={removeLabel}
+        title={removeLabel}
+      >
         ✕
       </Button>
     </div>
@@ -106,7 +113,8 @@ export function KlingMedia({
 
       <section aria-labelledby="elements-heading" className="space-y-2">
         <h3 id="elements-heading" className="text-sm font-medium text-slate-200">
-          Elements <span className="font-normal text-slate-400">· @Element1… a subject to keep consistent</span>
+          Elements{" "}
+          <span className="font-normal text-slate-400">· @Element1… a subject to keep consistent</span>
         </h3>
         {elements.map((el, i) => {
           const n = String(i + 1);
@@ -136,10 +144,16 @@ export function KlingMedia({
                     label={`Element ${n} reference image ${String(k + 1)} URL`}
                     value={url}
                     onChange={(v) =>
-                      setEl({ ...el, reference_image_urls: el.reference_image_urls.map((u, j) => (j === k ? v : u)) })
+                      setEl({
+                        ...el,
+                        reference_image_urls: el.reference_image_urls.map((u, j) => (j === k ? v : u)),
+                      })
                     }
                     onRemove={() =>
-                      setEl({ ...el, reference_image_urls: el.reference_image_urls.filter((_, j) => j !== k) })
+                      setEl({
+                        ...el,
+                        reference_image_urls: el.reference_image_urls.filter((_, j) => j !== k),
+                      })
                     }
                     removeLabel={`Remove element ${n} reference image ${String(k + 1)}`}
                     error={errors[`elements.${String(i)}.reference_image_urls.${String(k)}`]}
@@ -165,7 +179,11 @@ export function KlingMedia({
       </section>
 
       <div className="flex flex-wrap items-center gap-2">
-        <Button disabled={full} aria-describedby={full ? "media-cap" : undefined} onClick={() => onImages([...images, ""])}>
+        <Button
+          disabled={full}
+          aria-describedby={full ? "media-cap" : undefined}
+          onClick={() => onImages([...images, ""])}
+        >
           <span aria-hidden="true">+</span> Add image
         </Button>
         <Button

@@ -85,7 +85,10 @@ export function PromptField({
         <label htmlFor={id} className="text-sm font-medium text-slate-200">
           Prompt
         </label>
-        <span id={`${id}-count`} className={cn("text-xs tabular-nums", over ? "text-rose-300" : "text-slate-400")}>
+        <span
+          id={`${id}-count`}
+          className={cn("text-xs tabular-nums", over ? "text-rose-300" : "text-slate-400")}
+        >
           {value.length.toLocaleString("en-US")} / {maxLength.toLocaleString("en-US")}
           <span className="sr-only"> characters</span>
         </span>
@@ -183,7 +186,8 @@ export function PromptField({
       {over && !error ? (
         <FieldError>
           The prompt is {value.length.toLocaleString("en-US")} characters; the limit is{" "}
-          {maxLength.toLocaleString("en-US")}. Shorten it by {(value.length - maxLength).toLocaleString("en-US")}.
+          {maxLength.toLocaleString("en-US")}. Shorten it by{" "}
+          {(value.length - maxLength).toLocaleString("en-US")}.
         </FieldError>
       ) : null}
       {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : <Help id={`${id}-help`}>{help}</Help>}

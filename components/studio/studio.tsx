@@ -19,7 +19,11 @@ export function Studio({
   const [draft, setDraft] = useState<Draft | null>(initialDraft);
   const formRef = useRef<HTMLDivElement>(null);
   const onRetry = useCallback((task: TaskView) => {
-    setDraft((d) => ({ values: formValuesFrom(task.input), parentTaskId: task.parentId, nonce: (d?.nonce ?? 0) + 1 }));
+    setDraft((d) => ({
+      values: formValuesFrom(task.input),
+      parentTaskId: task.parentId,
+      nonce: (d?.nonce ?? 0) + 1,
+    }));
     formRef.current?.scrollIntoView({ behavior: "smooth", block: "start" });
   }, []);
 

@@ -109,7 +109,8 @@ export function VideoPreview({
         {valid && probe.state === "loading" ? <p className="text-slate-400">Loading the clip…</p> : null}
         {ready ? (
           <p className="text-slate-300" data-testid="video-measurements">
-            {ready.durationSeconds.toFixed(1)} s · {ready.width}×{ready.height} · {aspectLabel(ready.width, ready.height)}
+            {ready.durationSeconds.toFixed(1)} s · {ready.width}×{ready.height} ·{" "}
+            {aspectLabel(ready.width, ready.height)}
           </p>
         ) : null}
         {error ? (

@@ -5,7 +5,9 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  return h > 0 ? `${String(h)}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${String(m)}:${String(s).padStart(2, "0")}`;
+  return h > 0
+    ? `${String(h)}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`
+    : `${String(m)}:${String(s).padStart(2, "0")}`;
 }
 
 export const STATUS_WORDS: Record<TaskStatus, string> = {

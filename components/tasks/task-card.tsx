@@ -13,7 +13,10 @@ import { useNow } from "./use-now";
 
 export function StatusWord({ status }: { status: TaskView["status"] }) {
   return (
-    <span className={cn("rounded-full px-2 py-0.5 text-xs font-medium", STATUS_STYLES[status])} data-status={status}>
+    <span
+      className={cn("rounded-full px-2 py-0.5 text-xs font-medium", STATUS_STYLES[status])}
+      data-status={status}
+    >
       {STATUS_WORDS[status]}
     </span>
   );
@@ -42,7 +45,11 @@ export function TaskProgress({ task, query }: { task: TaskView; query: UseQueryR
         <div
           className={cn(
             "h-full rounded-full transition-[width] duration-700",
-            task.status === "failed" ? "bg-rose-400" : task.status === "completed" ? "bg-emerald-400" : "bg-accent-500",
+            task.status === "failed"
+              ? "bg-rose-400"
+              : task.status === "completed"
+                ? "bg-emerald-400"
+                : "bg-accent-500",
           )}
           style={{ width: `${String(task.progress)}%` }}
         />
@@ -50,7 +57,9 @@ export function TaskProgress({ task, query }: { task: TaskView; query: UseQueryR
       <p className="flex flex-wrap justify-between gap-x-3 text-xs tabular-nums text-slate-400">
         <span>
           {task.progress}% · {finished ? "took" : "elapsed"} {formatDuration(elapsed)}
-          {task.estimatedSeconds && !finished ? ` · estimate ~${formatDuration(task.estimatedSeconds * 1000)}` : ""}
+          {task.estimatedSeconds && !finished
+            ? ` · estimate ~${formatDuration(task.estimatedSeconds * 1000)}`
+            : ""}
         </span>
         {!finished && task.estimatedSeconds && elapsed > task.estimatedSeconds * 1000 * 1.5 && !stalled ? (
           <span className="text-slate-500">Real runs often take 1–6 minutes.</span>

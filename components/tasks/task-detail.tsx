@@ -16,7 +16,9 @@ function settingsOf(task: TaskView): [string, string][] {
     i.image_urls.forEach((u, n) => rows.push([`@Image${String(n + 1)}`, u]));
     i.elements.forEach((e, n) => {
       rows.push([`@Element${String(n + 1)} frontal`, e.frontal_image_url]);
-      e.reference_image_urls.forEach((u, k) => rows.push([`@Element${String(n + 1)} reference ${String(k + 1)}`, u]));
+      e.reference_image_urls.forEach((u, k) =>
+        rows.push([`@Element${String(n + 1)} reference ${String(k + 1)}`, u]),
+      );
     });
   } else {
     rows.push(["Aspect ratio", i.aspect_ratio], ["Generate audio", i.generate_audio ? "Yes" : "No"]);
@@ -55,17 +57,31 @@ export function TaskDetail({ initial }: { initial: TaskView }) {
       </div>
       <TaskProgress task={task} query={query} />
       {task.status === "failed" ? (
-        <p role="alert" className="rounded-md border border-rose-400/30 bg-rose-500/10 p-3 text-sm text-rose-200">
+        <p
+          role="alert"
+          className="rounded-md border border-rose-400/30 bg-rose-500/10 p-3 text-sm text-rose-200"
+        >
           {task.error?.message ?? "The task failed."}
         </p>
       ) : null}
       <div className="grid gap-4 md:grid-cols-2">
         <figure className="space-y-1">
-          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">Source</figcaption>
-          <video src={task.input.video_url} controls playsInline preload="metadata" aria-label="Source video" className="w-full rounded-md bg-black" />
+          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">
+            Source
+          </figcaption>
+          <video
+            src={task.input.video_url}
+            controls
+            playsInline
+            preload="metadata"
+            aria-label="Source video"
+            className="w-full rounded-md bg-black"
+          />
         </figure>
         <figure className="space-y-1">
-          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">Result</figcaption>
+          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">
+            Result
+          </figcaption>
           {task.videoUrl ? (
             <ResultVideo task={task} />
           ) : (
@@ -76,18 +92,31 @@ export function TaskDetail({ initial }: { initial: TaskView }) {
         </figure>
       </div>
       {task.downloadUrl ? (
-        <a href={task.downloadUrl} download className="inline-flex h-9 items-center rounded-md bg-accent-500 px-3 text-sm font-medium text-ink-950 hover:bg-accent-400">
+        <a
+          href={task.downloadUrl}
+          download
+          className="inline-flex h-9 items-center rounded-md bg-accent-500 px-3 text-sm font-medium text-ink-950 hover:bg-accent-400"
+        >
           Download
         </a>
       ) : null}
       <section aria-labelledby="prompt-heading" className="space-y-1">
-        <h2 id="prompt-heading" className="text-sm font-semibold text-slate-200">Prompt</h2>
+        <h2 id="prompt-heading" className="text-sm font-semibold text-slate-200">
+          Prompt
+        </h2>
         <p className="whitespace-pre-wrap text-sm text-slate-300">{task.input.prompt}</p>
       </section>
       <section aria-labelledby="settings-heading" className="space-y-1">
-        <h2 id="settings-heading" className="text-sm font-semibold text-slate-200">Settings</h2>
+        <h2 id="settings-heading" className="text-sm font-semibold text-slate-200">
+          Settings
+        </h2>
         <dl className="grid grid-cols-[minmax(0,10rem)_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
-          {[...settingsOf(task), ["Video", task.input.video_url] as [string, string], ["Submitted", fmt(task.createdAt)] as [string, string], ["Finished", fmt(task.completedAt)] as [string, string]].map(([k, v]) => (
+          {[
+            ...settingsOf(task),
+            ["Video", task.input.video_url] as [string, string],
+            ["Submitted", fmt(task.createdAt)] as [string, string],
+            ["Finished", fmt(task.completedAt)] as [string, string],
+          ].map(([k, v]) => (
             <div key={k} className="contents">
               <dt className="text-slate-400">{k}</dt>
               <dd className="break-all text-slate-200">{v}</dd>

@@ -10,7 +10,13 @@ import type { TaskPage, TaskView } from "@/lib/tasks/types";
 import { TaskCard } from "./task-card";
 
 /** The Tasks list: every recorded task, newest first, each followed to the end. */
-export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRetry: (task: TaskView) => void }) {
+export function TaskList({
+  initialPage,
+  onRetry,
+}: {
+  initialPage: TaskPage;
+  onRetry: (task: TaskView) => void;
+}) {
   const list = useInfiniteQuery({
     queryKey: taskKeys.list(),
     queryFn: ({ pageParam }) => fetchTasks({ cursor: pageParam, limit: 20 }),
@@ -42,8 +48,8 @@ export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRe
         <div className="rounded-lg border border-dashed border-ink-600 p-6 text-center text-sm text-slate-400">
           <p className="font-medium text-slate-300">No tasks yet.</p>
           <p className="mt-1">
-            Choose a model, paste a video link, describe the change, and press Generate. Your tasks will appear here
-            and keep going if you reload.
+            Choose a model, paste a video link, describe the change, and press Generate. Your tasks will
+            appear here and keep going if you reload.
           </p>
         </div>
       ) : (
@@ -56,7 +62,11 @@ export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRe
         </ul>
       )}
       {list.hasNextPage ? (
-        <Button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} className="w-full">
+        <Button
+          onClick={() => void list.fetchNextPage()}
+          disabled={list.isFetchingNextPage}
+          className="w-full"
+        >
           {list.isFetchingNextPage ? "Loading…" : "Show older tasks"}
         </Button>
       ) : null}

@@ -28,7 +28,11 @@ export function Field({
         {aside}
       </div>
       {children}
-      {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : help ? <Help id={`${id}-help`}>{help}</Help> : null}
+      {error ? (
+        <FieldError id={`${id}-error`}>{error}</FieldError>
+      ) : help ? (
+        <Help id={`${id}-help`}>{help}</Help>
+      ) : null}
     </div>
   );
 }

@@ -21,13 +21,19 @@ export function Segmented<T extends string>({
   return (
     <fieldset className="space-y-1.5">
       <legend className="mb-1.5 text-sm font-medium text-slate-200">{label}</legend>
-      <div role="radiogroup" aria-label={label} className="inline-flex rounded-md border border-ink-600 bg-ink-900 p-0.5">
+      <div
+        role="radiogroup"
+        aria-label={label}
+        className="inline-flex rounded-md border border-ink-600 bg-ink-900 p-0.5"
+      >
         {options.map((o) => (
           <label
             key={o.value}
             className={cn(
               "cursor-pointer rounded px-3 py-1.5 text-sm transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-accent-400",
-              value === o.value ? "bg-accent-500 font-medium text-ink-950" : "text-slate-300 hover:text-slate-100",
+              value === o.value
+                ? "bg-accent-500 font-medium text-ink-950"
+                : "text-slate-300 hover:text-slate-100",
             )}
           >
             <input

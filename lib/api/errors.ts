@@ -29,14 +29,25 @@ const NO_STORE = { "Cache-Control": "no-store" };
 export function errorResponse(err: unknown): NextResponse<ErrorBody> {
   if (err instanceof ApiError) {
     const headers: Record<string, string> = { ...NO_STORE };
-    if (err.extra.retryAfterSeconds !== undefined) headers["Retry-After"] = String(err.extra.retryAfterSeconds);
+    if (err.extra.retryAfterSeconds !== undefined)
+      headers["Retry-After"] = String(err.extra.retryAfterSeconds);
     return NextResponse.json(
-      { error: { code: err.code, message: err.message, ...(err.extra.fields ? { fields: err.extra.fields } : {}) } },
+      {
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.extra.fields ? { fields: err.extra.fields } : {}),
+        },
+      },
       { status: err.status, headers },
     );
   }
   if (err instanceof UpstreamError) {
-    if (err.code === "upstream_bad_request" || err.code === "upstream_auth_failed" || err.code === "upstream_bad_response")
+    if (
+      err.code === "upstream_bad_request" ||
+      err.code === "upstream_auth_failed" ||
+      err.code === "upstream_bad_response"
+    )
       console.error(`[foxapi] ${err.code} (upstream status ${String(err.options.upstreamStatus ?? "none")})`);
     const headers: Record<string, string> = { ...NO_STORE };
     if (err.options.retryAfterMs !== undefined)
@@ -55,7 +66,12 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
   if (err instanceof ConfigError) {
     console.error(err.message);
     return NextResponse.json(
-      { error: { code: "server_misconfigured", message: "The server is misconfigured. The operator can see why in its log." } },
+      {
+        error: {
+          code: "server_misconfigured",
+          message: "The server is misconfigured. The operator can see why in its log.",
+        },
+      },
       { status: 500, headers: NO_STORE },
     );
   }
@@ -74,7 +90,8 @@ export async function readJson(request: Request, maxBytes = 64 * 1024): Promise<
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new ApiError(413, "body_too_large", "The request body is too large.");
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new ApiError(413, "body_too_large", "The request body is too large.");
+  if (Buffer.byteLength(text) > maxBytes)
+    throw new ApiError(413, "body_too_large", "The request body is too large.");
   try {
     return JSON.parse(text) as unknown;
   } catch {

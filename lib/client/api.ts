@@ -15,8 +15,13 @@ export class ApiRequestError extends Error {
   }
   /** Worth asking again later: rate limits, upstream hiccups, a dropped connection. */
   get retryable(): boolean {
-    return this.status === 0 || this.status === 429 || this.status === 503 || this.status === 504 ||
-      (this.status === 502 && this.code !== "upstream_auth_failed");
+    return (
+      this.status === 0 ||
+      this.status === 429 ||
+      this.status === 503 ||
+      this.status === 504 ||
+      (this.status === 502 && this.code !== "upstream_auth_failed")
+    );
   }
 }
 
@@ -25,7 +30,13 @@ async function call<T>(input: string, init?: RequestInit): Promise<T> {
   try {
     res = await fetch(input, { ...init, cache: "no-store" });
   } catch {
-    throw new ApiRequestError(0, "network", "Could not reach the Retake server. Check your connection.", undefined, undefined);
+    throw new ApiRequestError(
+      0,
+      "network",
+      "Could not reach the Retake server. Check your connection.",
+      undefined,
+      undefined,
+    );
   }
   const text = await res.text();
   let body: unknown;
@@ -35,8 +46,9 @@ async function call<T>(input: string, init?: RequestInit): Promise<T> {
     body = undefined;
   }
   if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined)
-      ?.error;
+    const err = (
+      body as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined
+    )?.error;
     const retryAfter = Number(res.headers.get("retry-after"));
     throw new ApiRequestError(
       res.status,
@@ -68,7 +80,10 @@ export function submitGeneration(
   return call<TaskView>("/api/generations", {
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": options.idempotencyKey },
-    body: JSON.stringify({ ...request, ...(options.parentTaskId ? { parent_task_id: options.parentTaskId } : {}) }),
+    body: JSON.stringify({
+      ...request,
+      ...(options.parentTaskId ? { parent_task_id: options.parentTaskId } : {}),
+    }),
   });
 }
 

@@ -98,7 +98,15 @@ describe("createTask", () => {
     [500, foxError(500, "server_error", "boom"), "upstream_error"],
     [503, foxError(503, "service_unavailable_error", "no channel"), "upstream_unavailable"],
     [429, foxError(429, "rate_limit_error", "slow down", undefined, { "Retry-After": "1" }), "rate_limited"],
-    [502, { status: 502, body: "<html><body>Bad Gateway</body></html>", headers: { "Content-Type": "text/html" } }, "upstream_error"],
+    [
+      502,
+      {
+        status: 502,
+        body: "<html><body>Bad Gateway</body></html>",
+        headers: { "Content-Type": "text/html" },
+      },
+      "upstream_error",
+    ],
   ])("is never retried: %i → one request", async (_status, reply, code) => {
     fake.on("POST", SUBMIT_PATH, reply);
     const err = await failure(client().createTask({ model: "x" }));
@@ -136,7 +144,11 @@ describe("createTask", () => {
   });
 
   it("HTML instead of JSON is submit_outcome_unknown", async () => {
-    fake.on("POST", SUBMIT_PATH, { status: 200, body: "<!doctype html><p>Welcome</p>", headers: { "Content-Type": "text/html" } });
+    fake.on("POST", SUBMIT_PATH, {
+      status: 200,
+      body: "<!doctype html><p>Welcome</p>",
+      headers: { "Content-Type": "text/html" },
+    });
     const err = await failure(client().createTask({ model: "x" }));
     expect(err.code).toBe("submit_outcome_unknown");
     expect(err.options.upstreamStatus).toBe(200);
@@ -155,7 +167,9 @@ describe("createTask", () => {
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((r) => closed.close(() => r()));
-    const err = await failure(client({ baseUrl: `http://127.0.0.1:${String(port)}` }).createTask({ model: "x" }));
+    const err = await failure(
+      client({ baseUrl: `http://127.0.0.1:${String(port)}` }).createTask({ model: "x" }),
+    );
     expect(err.code).toBe("upstream_unreachable");
     expect(err.message).toMatch(/Nothing was sent/);
   });
@@ -189,11 +203,19 @@ describe("getTask", () => {
   });
 
   it("completed with empty results: exactly one re-read, without sync_upstream", async () => {
-    fake.enqueue("GET", TASK_PATH, { json: foxTask({ status: "completed", progress: 100, results: [] }) }, { json: completed });
+    fake.enqueue(
+      "GET",
+      TASK_PATH,
+      { json: foxTask({ status: "completed", progress: 100, results: [] }) },
+      { json: completed },
+    );
     const task = await client().getTask(ID);
     expect(task.status).toBe("completed");
     expect(task.resultUrl).toBe(OUT);
-    expect(fake.requests.map((r) => r.url)).toEqual([`/v1/tasks/${ID}?sync_upstream=true`, `/v1/tasks/${ID}`]);
+    expect(fake.requests.map((r) => r.url)).toEqual([
+      `/v1/tasks/${ID}?sync_upstream=true`,
+      `/v1/tasks/${ID}`,
+    ]);
   });
 
   it("completed with empty results twice becomes a failure, after exactly two reads", async () => {
@@ -202,7 +224,10 @@ describe("getTask", () => {
     expect(task.status).toBe("failed");
     expect(task.error?.code).toBe("no_result");
     expect(task.resultUrl).toBeNull();
-    expect(fake.requests.map((r) => r.url)).toEqual([`/v1/tasks/${ID}?sync_upstream=true`, `/v1/tasks/${ID}`]);
+    expect(fake.requests.map((r) => r.url)).toEqual([
+      `/v1/tasks/${ID}?sync_upstream=true`,
+      `/v1/tasks/${ID}`,
+    ]);
   });
 
   it("429 is retried, honouring each Retry-After", async () => {
@@ -221,9 +246,14 @@ describe("getTask", () => {
 
   it("429 with an HTTP-date Retry-After waits until then", async () => {
     const at = new Date(Date.now() + 4000).toUTCString();
-    fake.enqueue("GET", TASK_PATH, foxError(429, "rate_limit_error", "slow", undefined, { "Retry-After": at }), {
-      json: running,
-    });
+    fake.enqueue(
+      "GET",
+      TASK_PATH,
+      foxError(429, "rate_limit_error", "slow", undefined, { "Retry-After": at }),
+      {
+        json: running,
+      },
+    );
     await client().getTask(ID);
     expect(sleeps).toHaveLength(1);
     expect(sleeps[0]).toBeGreaterThan(2000);
@@ -231,7 +261,11 @@ describe("getTask", () => {
   });
 
   it("a huge Retry-After is capped, and attempts are bounded", async () => {
-    fake.on("GET", TASK_PATH, foxError(429, "rate_limit_error", "slow", undefined, { "Retry-After": "3600" }));
+    fake.on(
+      "GET",
+      TASK_PATH,
+      foxError(429, "rate_limit_error", "slow", undefined, { "Retry-After": "3600" }),
+    );
     const err = await failure(client({ retry: { maxRetryAfterMs: 7000 } }).getTask(ID));
     expect(err.code).toBe("rate_limited");
     expect(err.options.retryAfterMs).toBe(3_600_000);
@@ -335,14 +369,22 @@ describe("getTask", () => {
   });
 
   it("HTML instead of JSON is a bad response, retried", async () => {
-    fake.on("GET", TASK_PATH, { status: 200, body: "<html>maintenance</html>", headers: { "Content-Type": "text/html" } });
+    fake.on("GET", TASK_PATH, {
+      status: 200,
+      body: "<html>maintenance</html>",
+      headers: { "Content-Type": "text/html" },
+    });
     const err = await failure(client().getTask(ID));
     expect(err.code).toBe("upstream_bad_response");
     expect(fake.requests).toHaveLength(3);
   });
 
   it("an HTML error page with a 5xx status maps by status", async () => {
-    fake.on("GET", TASK_PATH, { status: 502, body: "<html>Bad Gateway</html>", headers: { "Content-Type": "text/html" } });
+    fake.on("GET", TASK_PATH, {
+      status: 502,
+      body: "<html>Bad Gateway</html>",
+      headers: { "Content-Type": "text/html" },
+    });
     const err = await failure(client({ retry: { attempts: 1 } }).getTask(ID));
     expect(err.code).toBe("upstream_error");
   });
@@ -356,7 +398,8 @@ describe("getTask", () => {
 });
 
 describe("the key never leaks through an error", () => {
-  const everything = (err: UpstreamError) => JSON.stringify({ message: err.message, options: err.options, s: String(err) });
+  const everything = (err: UpstreamError) =>
+    JSON.stringify({ message: err.message, options: err.options, s: String(err) });
 
   it.each([
     [422, "invalid_request_error"],
@@ -370,7 +413,10 @@ describe("the key never leaks through an error", () => {
     );
     const err = await failure(client().createTask({ model: "x" }));
     expect(everything(err)).not.toContain(KEY);
-    if (status === 422) expect(err.message).toBe("FoxAPI refused the request: Key [redacted] is not allowed to use this model ([redacted])");
+    if (status === 422)
+      expect(err.message).toBe(
+        "FoxAPI refused the request: Key [redacted] is not allowed to use this model ([redacted])",
+      );
   });
 
   it("an error string echoing the key", async () => {
@@ -380,11 +426,12 @@ describe("the key never leaks through an error", () => {
   });
 
   it("a failed task whose error echoes the key", async () => {
-    fake.on(
-      "GET",
-      TASK_PATH,
-      { json: foxTask({ status: "failed", error: { code: "auth", message: `provider rejected ${KEY}`, type: "task_error" } }) },
-    );
+    fake.on("GET", TASK_PATH, {
+      json: foxTask({
+        status: "failed",
+        error: { code: "auth", message: `provider rejected ${KEY}`, type: "task_error" },
+      }),
+    });
     const task = await client().getTask(ID);
     expect(task.status).toBe("failed");
     expect(JSON.stringify(task)).not.toContain(KEY);
@@ -395,7 +442,13 @@ describe("the key never leaks through an error", () => {
 describe("uploadFile", () => {
   it("streams the body with its content type and returns the URL", async () => {
     fake.on("POST", "/v1/files/upload/stream", {
-      json: { id: "file-1", filename: "clip.mp4", url: "https://cdn.foxapi.cc/uploads/clip.mp4", size: 11, created: 1 },
+      json: {
+        id: "file-1",
+        filename: "clip.mp4",
+        url: "https://cdn.foxapi.cc/uploads/clip.mp4",
+        size: 11,
+        created: 1,
+      },
     });
     const bytes = new TextEncoder().encode("hello video");
     const stream = new ReadableStream<Uint8Array>({
@@ -405,7 +458,12 @@ describe("uploadFile", () => {
       },
     });
     const file = await client().uploadFile(stream, "multipart/form-data; boundary=xyz");
-    expect(file).toEqual({ id: "file-1", url: "https://cdn.foxapi.cc/uploads/clip.mp4", filename: "clip.mp4", size: 11 });
+    expect(file).toEqual({
+      id: "file-1",
+      url: "https://cdn.foxapi.cc/uploads/clip.mp4",
+      filename: "clip.mp4",
+      size: 11,
+    });
     expect(fake.requests[0]!.body).toBe("hello video");
     expect(fake.requests[0]!.headers["content-type"]).toBe("multipart/form-data; boundary=xyz");
     expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);

@@ -80,7 +80,12 @@ export function createFoxClient(options: FoxClientOptions): FoxClient {
       headers.set("Accept", "application/json");
       let res: Response;
       try {
-        res = await doFetch(`${base}${path}`, { ...init, headers, signal: controller.signal, redirect: "error" });
+        res = await doFetch(`${base}${path}`, {
+          ...init,
+          headers,
+          signal: controller.signal,
+          redirect: "error",
+        });
       } catch (err) {
         const code = causeCode(err);
         if (controller.signal.aborted)
@@ -125,7 +130,8 @@ export function createFoxClient(options: FoxClientOptions): FoxClient {
               ? { message: err }
               : undefined;
         const mapped = errorFromResponse(res.status, body, parseRetryAfter(res.headers.get("retry-after")));
-        const upstreamCode = mapped.options.upstreamCode === undefined ? undefined : scrub(mapped.options.upstreamCode);
+        const upstreamCode =
+          mapped.options.upstreamCode === undefined ? undefined : scrub(mapped.options.upstreamCode);
         throw new UpstreamError(mapped.code, scrub(mapped.message), { ...mapped.options, upstreamCode });
       }
       if (json === undefined)
@@ -149,7 +155,9 @@ export function createFoxClient(options: FoxClientOptions): FoxClient {
     try {
       const task = normalizeTask(json, { allowRootRelativeUrls: options.allowRootRelativeUrls });
       // A task's failure reason is shown to visitors: scrub it like an error message.
-      return task.error ? { ...task, error: { code: scrub(task.error.code), message: scrub(task.error.message) } } : task;
+      return task.error
+        ? { ...task, error: { code: scrub(task.error.code), message: scrub(task.error.message) } }
+        : task;
     } catch {
       throw new UpstreamError(
         kind === "submit" ? "submit_outcome_unknown" : "upstream_bad_response",
@@ -200,7 +208,10 @@ export function createFoxClient(options: FoxClientOptions): FoxClient {
           return {
             ...again,
             status: "failed",
-            error: { code: "no_result", message: "The provider reported the task complete but returned no video." },
+            error: {
+              code: "no_result",
+              message: "The provider reported the task complete but returned no video.",
+            },
           };
         return again;
       }

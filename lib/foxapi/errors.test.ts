@@ -37,7 +37,11 @@ describe("errorFromResponse: contract §3", () => {
   it("422 passes the upstream's message through for the form", () => {
     const err = errorFromResponse(
       422,
-      { message: " unsupported_advanced_options: seed ", type: "invalid_request_error", code: "unsupported_advanced_options" },
+      {
+        message: " unsupported_advanced_options: seed ",
+        type: "invalid_request_error",
+        code: "unsupported_advanced_options",
+      },
       undefined,
     );
     expect(err.message).toBe("FoxAPI refused the request: unsupported_advanced_options: seed");
@@ -53,15 +57,17 @@ describe("errorFromResponse: contract §3", () => {
     expect(errorFromResponse(429, undefined, 5000).options.retryAfterMs).toBe(5000);
   });
 
-  it.each(["submit_outcome_unknown", "upstream_timeout", "upstream_unreachable", "upstream_bad_response"] as const)(
-    "%s has a status of its own",
-    (code) => {
-      const err = new UpstreamError(code, "x");
-      expect(err.httpStatus).toBe(code === "submit_outcome_unknown" || code === "upstream_timeout" ? 504 : 502);
-      expect(err.retryable).toBe(code !== "submit_outcome_unknown");
-      expect(err.name).toBe("UpstreamError");
-    },
-  );
+  it.each([
+    "submit_outcome_unknown",
+    "upstream_timeout",
+    "upstream_unreachable",
+    "upstream_bad_response",
+  ] as const)("%s has a status of its own", (code) => {
+    const err = new UpstreamError(code, "x");
+    expect(err.httpStatus).toBe(code === "submit_outcome_unknown" || code === "upstream_timeout" ? 504 : 502);
+    expect(err.retryable).toBe(code !== "submit_outcome_unknown");
+    expect(err.name).toBe("UpstreamError");
+  });
 });
 
 describe("parseRetryAfter", () => {

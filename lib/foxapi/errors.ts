@@ -75,7 +75,11 @@ export function errorFromResponse(
   const opts = { upstreamStatus: status, upstreamCode: body?.code, retryAfterMs };
   switch (status) {
     case 400:
-      return new UpstreamError("upstream_bad_request", "FoxAPI could not read our request. This is a bug in Retake.", opts);
+      return new UpstreamError(
+        "upstream_bad_request",
+        "FoxAPI could not read our request. This is a bug in Retake.",
+        opts,
+      );
     case 401:
       return new UpstreamError(
         "upstream_auth_failed",
@@ -103,7 +107,11 @@ export function errorFromResponse(
         opts,
       );
     case 429:
-      return new UpstreamError("rate_limited", "FoxAPI is rate-limiting us. Wait a moment and try again.", opts);
+      return new UpstreamError(
+        "rate_limited",
+        "FoxAPI is rate-limiting us. Wait a moment and try again.",
+        opts,
+      );
     case 503:
       return new UpstreamError(
         "upstream_unavailable",
@@ -112,7 +120,11 @@ export function errorFromResponse(
       );
     default:
       if (status >= 500)
-        return new UpstreamError("upstream_error", "FoxAPI had an internal error. Try again in a few minutes.", opts);
+        return new UpstreamError(
+          "upstream_error",
+          "FoxAPI had an internal error. Try again in a few minutes.",
+          opts,
+        );
       return new UpstreamError(
         "upstream_bad_request",
         `FoxAPI answered ${String(status)} to a request it should accept.`,

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { extractResultUrl, isSafeTaskId, isTerminal, normalizeTask } from "./normalize";
 
 const OUT = "https://cdn.foxapi.cc/tasks/abc/out.mp4";
-const base = { id: "task-unified-1757165031-uyujaw3d", object: "video.generation.task", model: "veo-3.1-extend" };
+const base = {
+  id: "task-unified-1757165031-uyujaw3d",
+  object: "video.generation.task",
+  model: "veo-3.1-extend",
+};
 
 describe("normalizeTask: result URL from every documented shape", () => {
   it.each([
@@ -60,19 +64,27 @@ describe("normalizeTask: result URL from every documented shape", () => {
   ])("drops a %s result URL", (_name, url) => {
     expect(normalizeTask({ ...base, status: "completed", results: [{ url }] }).resultUrl).toBeNull();
     expect(normalizeTask({ ...base, status: "completed", results: [url] }).resultUrl).toBeNull();
-    expect(normalizeTask({ ...base, status: "completed", output: { url, urls: [url] } }).resultUrl).toBeNull();
+    expect(
+      normalizeTask({ ...base, status: "completed", output: { url, urls: [url] } }).resultUrl,
+    ).toBeNull();
   });
 
   it("falls through a javascript: URL to a safe one further down the list of shapes", () => {
     expect(
-      normalizeTask({ ...base, status: "completed", results: [{ url: "javascript:alert(1)" }], output: { url: OUT } })
-        .resultUrl,
+      normalizeTask({
+        ...base,
+        status: "completed",
+        results: [{ url: "javascript:alert(1)" }],
+        output: { url: OUT },
+      }).resultUrl,
     ).toBe(OUT);
   });
 
   it("accepts a root-relative path only when asked (the simulator)", () => {
     const raw = { ...base, status: "completed", results: [{ url: "/api/simulator/files/a.mp4?x=1" }] };
-    expect(normalizeTask(raw, { allowRootRelativeUrls: true }).resultUrl).toBe("/api/simulator/files/a.mp4?x=1");
+    expect(normalizeTask(raw, { allowRootRelativeUrls: true }).resultUrl).toBe(
+      "/api/simulator/files/a.mp4?x=1",
+    );
     expect(normalizeTask(raw).resultUrl).toBeNull();
     expect(extractResultUrl({ results: ["//evil.example/a.mp4"] }, true)).toBeNull();
   });
@@ -84,10 +96,17 @@ describe("normalizeTask: errors", () => {
       ...base,
       status: "failed",
       progress: 30,
-      error: { code: "generation_failed", message: "The content violates the usage policy.", type: "task_error" },
+      error: {
+        code: "generation_failed",
+        message: "The content violates the usage policy.",
+        type: "task_error",
+      },
     });
     expect(task.status).toBe("failed");
-    expect(task.error).toEqual({ code: "generation_failed", message: "The content violates the usage policy." });
+    expect(task.error).toEqual({
+      code: "generation_failed",
+      message: "The content violates the usage policy.",
+    });
     expect(isTerminal(task.status)).toBe(true);
   });
 
@@ -159,9 +178,9 @@ describe("normalizeTask: status", () => {
   });
 
   it("cancelled with the upstream's own reason keeps the reason", () => {
-    expect(normalizeTask({ ...base, status: "cancelled", error: { message: "User cancelled" } }).error?.message).toBe(
-      "User cancelled",
-    );
+    expect(
+      normalizeTask({ ...base, status: "cancelled", error: { message: "User cancelled" } }).error?.message,
+    ).toBe("User cancelled");
   });
 });
 
@@ -193,7 +212,9 @@ describe("normalizeTask: progress, times, estimate", () => {
   });
 
   it("estimated_time from task_info, else top-level, never negative", () => {
-    expect(normalizeTask({ ...base, task_info: { can_cancel: true, estimated_time: 45 } }).estimatedSeconds).toBe(45);
+    expect(
+      normalizeTask({ ...base, task_info: { can_cancel: true, estimated_time: 45 } }).estimatedSeconds,
+    ).toBe(45);
     expect(normalizeTask({ ...base, estimated_time: 90.4 }).estimatedSeconds).toBe(90);
     expect(
       normalizeTask({ ...base, estimated_time: 90, task_info: { estimated_time: 45 } }).estimatedSeconds,
@@ -242,7 +263,10 @@ describe("normalizeTask: envelope", () => {
 
   it("reads task_id and a data wrapper", () => {
     expect(normalizeTask({ task_id: "t-1", status: "pending" }).id).toBe("t-1");
-    expect(normalizeTask({ data: { id: "t-2", status: "processing" } })).toMatchObject({ id: "t-2", status: "processing" });
+    expect(normalizeTask({ data: { id: "t-2", status: "processing" } })).toMatchObject({
+      id: "t-2",
+      status: "processing",
+    });
   });
 });
 

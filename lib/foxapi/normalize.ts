@@ -124,7 +124,10 @@ function toMillis(v: unknown): number | null {
 }
 
 /** Throws only when the body is not a task at all (no id); every other oddity becomes a sane value. */
-export function normalizeTask(raw: unknown, options: { allowRootRelativeUrls?: boolean } = {}): NormalizedTask {
+export function normalizeTask(
+  raw: unknown,
+  options: { allowRootRelativeUrls?: boolean } = {},
+): NormalizedTask {
   if (!isObject(raw)) throw new TypeError("The task is not a JSON object.");
   const data = isObject(raw.data) && raw.id === undefined ? raw.data : raw;
   const id = str(data.id) ?? str(data.task_id);
@@ -135,7 +138,8 @@ export function normalizeTask(raw: unknown, options: { allowRootRelativeUrls?: b
   const resultUrl = extractResultUrl(data, options.allowRootRelativeUrls ?? false);
   let error = normalizeError(data);
   if (cancelled) error ??= { code: "cancelled", message: "The task was cancelled." };
-  if (status === "failed") error ??= { code: "generation_failed", message: "The provider reported a failure without a reason." };
+  if (status === "failed")
+    error ??= { code: "generation_failed", message: "The provider reported a failure without a reason." };
   if (status !== "failed" && status !== "unknown") error = null;
   // A status-less body that carries an error is a failure in any shape we know of.
   if (status === "unknown" && error && data.status === undefined) status = "failed";

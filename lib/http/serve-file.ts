@@ -36,7 +36,8 @@ export async function serveFile(
   const [start, end] = range ?? [0, size - 1];
   headers.set("Content-Length", String(size === 0 ? 0 : end - start + 1));
   if (range) headers.set("Content-Range", `bytes ${String(start)}-${String(end)}/${String(size)}`);
-  if (request.method === "HEAD" || size === 0) return new Response(null, { status: range ? 206 : 200, headers });
+  if (request.method === "HEAD" || size === 0)
+    return new Response(null, { status: range ? 206 : 200, headers });
   const stream = Readable.toWeb(fs.createReadStream(file, { start, end })) as ReadableStream<Uint8Array>;
   return new Response(stream, { status: range ? 206 : 200, headers });
 }

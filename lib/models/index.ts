@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { KLING_O3_EDIT, klingEditSchema, klingLimits, klingUpstreamBody, klingVideoProblems } from "./kling-o3";
+import {
+  KLING_O3_EDIT,
+  klingEditSchema,
+  klingLimits,
+  klingUpstreamBody,
+  klingVideoProblems,
+} from "./kling-o3";
 import {
   VEO_EXTEND,
   VEO_EXTEND_FAST,
@@ -22,9 +28,7 @@ export const generationRequestSchema = z.discriminatedUnion(
   [klingEditSchema, veoExtendSchema, veoExtendFastSchema],
   {
     error: (issue) =>
-      issue.code === "invalid_union"
-        ? `Choose a model: ${MODEL_IDS.join(", ")}.`
-        : undefined,
+      issue.code === "invalid_union" ? `Choose a model: ${MODEL_IDS.join(", ")}.` : undefined,
   },
 );
 

@@ -42,7 +42,9 @@ export const klingEditSchema = z
     model: z.literal(KLING_O3_EDIT),
     prompt: promptSchema(klingLimits.promptMaxLength),
     video_url: httpUrl("video"),
-    resolution: z.enum(["720p", "1080p"], { error: "Choose 720p or 1080p." }).default(klingDefaults.resolution),
+    resolution: z
+      .enum(["720p", "1080p"], { error: "Choose 720p or 1080p." })
+      .default(klingDefaults.resolution),
     keep_audio: z.boolean({ error: "Keep original audio is on or off." }).default(klingDefaults.keep_audio),
     image_urls: z
       .array(httpUrl("image"))
@@ -106,7 +108,9 @@ export function klingVideoProblems(video: MeasuredVideo): string[] {
   const problems: string[] = [];
   const secs = video.durationSeconds;
   if (secs < minSeconds - 0.05)
-    problems.push(`The clip is ${secs.toFixed(1)} s long; Kling needs ${String(minSeconds)}–${String(maxSeconds)} s.`);
+    problems.push(
+      `The clip is ${secs.toFixed(1)} s long; Kling needs ${String(minSeconds)}–${String(maxSeconds)} s.`,
+    );
   if (secs > maxSeconds + 0.05)
     problems.push(
       `The clip is ${secs.toFixed(1)} s long; Kling takes at most ${String(maxSeconds)} s. Trim it first.`,

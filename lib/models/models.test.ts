@@ -29,7 +29,8 @@ function seedBody(prefix: string): string | undefined {
 
 function parse(body: unknown): GenerationRequest {
   const result = generationRequestSchema.safeParse(body);
-  if (!result.success) throw new Error(`expected a valid request, got ${JSON.stringify(fieldErrors(result.error))}`);
+  if (!result.success)
+    throw new Error(`expected a valid request, got ${JSON.stringify(fieldErrors(result.error))}`);
   return result.data;
 }
 
@@ -77,14 +78,39 @@ describe("broken rules", () => {
   const cases: [string, Record<string, unknown>, string, string | RegExp][] = [
     ["missing prompt (kling)", { ...kling(), prompt: undefined }, "prompt", "Write a prompt"],
     ["empty prompt (kling)", kling({ prompt: "" }), "prompt", "Write a prompt that describes the change"],
-    ["whitespace-only prompt (veo)", veo({ prompt: "   " }), "prompt", "Write a prompt that describes the change"],
+    [
+      "whitespace-only prompt (veo)",
+      veo({ prompt: "   " }),
+      "prompt",
+      "Write a prompt that describes the change",
+    ],
     ["missing prompt (veo)", { ...veo(), prompt: undefined }, "prompt", "Write a prompt"],
     ["kling prompt over 2500 chars", kling({ prompt: longPrompt }), "prompt", "the limit is 2500"],
-    ["ftp: video URL", kling({ video_url: "ftp://example.com/a.mp4" }), "video_url", "must start with http:// or https://"],
-    ["javascript: video URL", veo({ video_url: "javascript:alert(1)" }), "video_url", "must start with http:// or https://"],
-    ["data: video URL", kling({ video_url: "data:video/mp4;base64,AAAA" }), "video_url", "must start with http://"],
+    [
+      "ftp: video URL",
+      kling({ video_url: "ftp://example.com/a.mp4" }),
+      "video_url",
+      "must start with http:// or https://",
+    ],
+    [
+      "javascript: video URL",
+      veo({ video_url: "javascript:alert(1)" }),
+      "video_url",
+      "must start with http:// or https://",
+    ],
+    [
+      "data: video URL",
+      kling({ video_url: "data:video/mp4;base64,AAAA" }),
+      "video_url",
+      "must start with http://",
+    ],
     ["missing video URL", { ...veo(), video_url: undefined }, "video_url", "Enter the video URL"],
-    ["ftp: image URL", kling({ image_urls: ["ftp://example.com/a.jpg"] }), "image_urls.0", "image URL must start with http"],
+    [
+      "ftp: image URL",
+      kling({ image_urls: ["ftp://example.com/a.jpg"] }),
+      "image_urls.0",
+      "image URL must start with http",
+    ],
     ["bad resolution", kling({ resolution: "4k" }), "resolution", "Choose 720p or 1080p"],
     ["bad aspect_ratio", veo({ aspect_ratio: "4:3" }), "aspect_ratio", "Choose 16:9 or 9:16"],
     ["safety_tolerance 0", veo({ safety_tolerance: 0 }), "safety_tolerance", "1 (strictest) to 6"],
@@ -93,7 +119,12 @@ describe("broken rules", () => {
     ["seed -1", veo({ seed: -1 }), "seed", "can't be negative"],
     ["seed 1.5", veo({ seed: 1.5 }), "seed", "whole number"],
     ["seed as text", veo({ seed: "abc" }), "seed", "whole number"],
-    ["5 images", kling({ image_urls: images(5) }), "image_urls", "at most 4 images and elements together; this request has 5"],
+    [
+      "5 images",
+      kling({ image_urls: images(5) }),
+      "image_urls",
+      "at most 4 images and elements together; this request has 5",
+    ],
     [
       "3 images + 2 elements",
       kling({ image_urls: images(3), elements: [element(), element()] }),
@@ -106,7 +137,12 @@ describe("broken rules", () => {
       "elements.0.frontal_image_url",
       "Enter the element's frontal image URL",
     ],
-    ["element with 4 reference images", kling({ elements: [element(4)] }), "elements.0.reference_image_urls", "at most 3 reference images"],
+    [
+      "element with 4 reference images",
+      kling({ elements: [element(4)] }),
+      "elements.0.reference_image_urls",
+      "at most 3 reference images",
+    ],
     [
       "@Image3 with 2 images",
       kling({ prompt: "Put @Image3 into @Video1", image_urls: images(2) }),
@@ -119,9 +155,19 @@ describe("broken rules", () => {
       "prompt",
       "@Element2 points at nothing: there is 1 element, so use @Element1",
     ],
-    ["@Image1 with no images", kling({ prompt: "Use @Image1" }), "prompt", "add a reference image or remove @Image1"],
+    [
+      "@Image1 with no images",
+      kling({ prompt: "Use @Image1" }),
+      "prompt",
+      "add a reference image or remove @Image1",
+    ],
     ["@Video2", kling({ prompt: "Blend @Video1 and @Video2" }), "prompt", "@Video2 points at nothing"],
-    ["unknown model", veo({ model: "sora-2" }), "model", "Choose a model: kling-o3-video-to-video-edit, veo-3.1-extend"],
+    [
+      "unknown model",
+      veo({ model: "sora-2" }),
+      "model",
+      "Choose a model: kling-o3-video-to-video-edit, veo-3.1-extend",
+    ],
     ["missing model", { prompt: "x", video_url: "https://example.com/a.mp4" }, "model", "Choose a model"],
   ];
 
@@ -184,7 +230,9 @@ describe("upstream body", () => {
     const base =
       '{"model":"veo-3.1-extend","prompt":"The camera keeps panning","video_url":"https://example.com/clip.mp4","aspect_ratio":"16:9","generate_audio":true}';
     expect(upstream(veo())).toBe(base);
-    expect(upstream(veo({ auto_fix: true, negative_prompt: "", seed: null, safety_tolerance: "" }))).toBe(base);
+    expect(upstream(veo({ auto_fix: true, negative_prompt: "", seed: null, safety_tolerance: "" }))).toBe(
+      base,
+    );
     expect(upstream(veo({ negative_prompt: "   " }))).toBe(base);
   });
 
@@ -207,7 +255,9 @@ describe("upstream body", () => {
   });
 
   it("trims the prompt and URLs before sending", () => {
-    const body = toUpstreamBody(parse(veo({ prompt: "  pan left \n", video_url: " https://example.com/a.mp4 " })));
+    const body = toUpstreamBody(
+      parse(veo({ prompt: "  pan left \n", video_url: " https://example.com/a.mp4 " })),
+    );
     expect(body.prompt).toBe("pan left");
     expect(body.video_url).toBe("https://example.com/a.mp4");
   });
@@ -227,7 +277,12 @@ describe("upstream body", () => {
 
 describe("prompt references", () => {
   it("finds each reference once and marks whether media stands behind it", () => {
-    expect(findReferences("@Video1 with @Image2, @Image2 again, @Element1 and @Video2", { images: 1, elements: 1 })).toEqual([
+    expect(
+      findReferences("@Video1 with @Image2, @Image2 again, @Element1 and @Video2", {
+        images: 1,
+        elements: 1,
+      }),
+    ).toEqual([
       { token: "@Video1", kind: "Video", index: 1, valid: true },
       { token: "@Image2", kind: "Image", index: 2, valid: false },
       { token: "@Element1", kind: "Element", index: 1, valid: true },
@@ -260,7 +315,12 @@ describe("prompt references", () => {
 
   it("lists the tokens a request can use", () => {
     expect(availableReferences({ images: 0, elements: 0 })).toEqual(["@Video1"]);
-    expect(availableReferences({ images: 2, elements: 1 })).toEqual(["@Video1", "@Image1", "@Image2", "@Element1"]);
+    expect(availableReferences({ images: 2, elements: 1 })).toEqual([
+      "@Video1",
+      "@Image1",
+      "@Image2",
+      "@Element1",
+    ]);
   });
 });
 
@@ -291,7 +351,9 @@ describe("measured video problems", () => {
     [2160, 2160],
   ])("Kling: %i×%i for 5 s is fine", (width, height) => {
     expect(klingVideoProblems({ durationSeconds: 5, width, height })).toEqual([]);
-    expect(MODELS["kling-o3-video-to-video-edit"].videoProblems({ durationSeconds: 5, width, height })).toEqual([]);
+    expect(
+      MODELS["kling-o3-video-to-video-edit"].videoProblems({ durationSeconds: 5, width, height }),
+    ).toEqual([]);
   });
 
   it("Kling: the 3 s and 10 s edges pass", () => {

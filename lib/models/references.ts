@@ -33,7 +33,8 @@ export function findReferences(
 
 /** Words for a reference that points at nothing, saying what would fix it. */
 export function describeBrokenReference(ref: PromptReference, counts: { images: number; elements: number }) {
-  if (ref.kind === "Video") return `${ref.token} points at nothing: the clip is @Video1, and there is only one.`;
+  if (ref.kind === "Video")
+    return `${ref.token} points at nothing: the clip is @Video1, and there is only one.`;
   const noun = ref.kind === "Image" ? "image" : "element";
   const have = ref.kind === "Image" ? counts.images : counts.elements;
   if (have === 0) return `${ref.token} points at nothing: add a reference ${noun} or remove ${ref.token}.`;

@@ -61,10 +61,7 @@ const veoBase = z.object({
       .max(6, { error: "Safety tolerance is 1 (strictest) to 6." })
       .optional(),
   ),
-  auto_fix: z.preprocess(
-    emptyToUndefined,
-    z.boolean({ error: "Auto-fix prompt is on or off." }).optional(),
-  ),
+  auto_fix: z.preprocess(emptyToUndefined, z.boolean({ error: "Auto-fix prompt is on or off." }).optional()),
 });
 
 export const veoExtendSchema = veoBase.extend({ model: z.literal(VEO_EXTEND) });
@@ -107,17 +104,31 @@ export function veoVideoProblems(video: MeasuredVideo): string[] {
   const shortSide = Math.min(video.width, video.height);
   // 1080p encodes are often 1088 px tall (macroblock padding): allow a few pixels either way.
   if (!veoLimits.video.shortSides.some((s) => Math.abs(shortSide - s) <= 8))
-    problems.push(`The clip is ${size}; Veo extends only 720p or 1080p clips (720 or 1080 px on the short side).`);
+    problems.push(
+      `The clip is ${size}; Veo extends only 720p or 1080p clips (720 or 1080 px on the short side).`,
+    );
   return problems;
 }
 
 export const veoFields = {
-  prompt: { label: "Prompt", help: "Describe how the video continues: the action, the camera, what changes." },
-  video_url: { label: "Video URL", help: "A 720p or 1080p clip, 16:9 or 9:16. Veo adds 7 s after its last frame." },
+  prompt: {
+    label: "Prompt",
+    help: "Describe how the video continues: the action, the camera, what changes.",
+  },
+  video_url: {
+    label: "Video URL",
+    help: "A 720p or 1080p clip, 16:9 or 9:16. Veo adds 7 s after its last frame.",
+  },
   aspect_ratio: { label: "Aspect ratio", help: "Follows the clip's shape unless you change it." },
   generate_audio: { label: "Generate audio", help: "Generate a sound track for the new seconds." },
-  negative_prompt: { label: "Negative prompt", help: "Comma-separated things to avoid, e.g. blurry, watermark." },
+  negative_prompt: {
+    label: "Negative prompt",
+    help: "Comma-separated things to avoid, e.g. blurry, watermark.",
+  },
   seed: { label: "Seed", help: "A fixed whole number reproduces a result; leave empty for a random one." },
   safety_tolerance: { label: "Safety tolerance", help: "1 is the strictest, 6 the most permissive." },
-  auto_fix: { label: "Auto-fix prompt", help: "Let the provider rewrite a prompt it would otherwise refuse." },
+  auto_fix: {
+    label: "Auto-fix prompt",
+    help: "Let the provider rewrite a prompt it would otherwise refuse.",
+  },
 } satisfies Record<string, FieldMeta>;

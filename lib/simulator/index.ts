@@ -1,4 +1,11 @@
-import { generationRequestSchema, fieldErrors, KLING_O3_EDIT, VEO_EXTEND, VEO_EXTEND_FAST, type ModelId } from "../models";
+import {
+  generationRequestSchema,
+  fieldErrors,
+  KLING_O3_EDIT,
+  VEO_EXTEND,
+  VEO_EXTEND_FAST,
+  type ModelId,
+} from "../models";
 import type { FetchLike } from "../foxapi/client";
 
 /**
@@ -26,8 +33,15 @@ export interface SimulatorOptions {
 export const SIMULATOR_BASE_URL = "http://simulator.retake.internal";
 export const SIMULATOR_FILES_PATH = "/api/simulator/files";
 
-const MODEL_CODES: Record<ModelId, string> = { [KLING_O3_EDIT]: "k", [VEO_EXTEND]: "v", [VEO_EXTEND_FAST]: "f" };
-const CODE_MODELS = Object.fromEntries(Object.entries(MODEL_CODES).map(([m, c]) => [c, m])) as Record<string, ModelId>;
+const MODEL_CODES: Record<ModelId, string> = {
+  [KLING_O3_EDIT]: "k",
+  [VEO_EXTEND]: "v",
+  [VEO_EXTEND_FAST]: "f",
+};
+const CODE_MODELS = Object.fromEntries(Object.entries(MODEL_CODES).map(([m, c]) => [c, m])) as Record<
+  string,
+  ModelId
+>;
 
 interface SimTask {
   id: string;
@@ -50,14 +64,26 @@ function decodeId(id: string): SimTask | null {
   if (!m) return null;
   const model = CODE_MODELS[m[2]!];
   if (!model) return null;
-  return { id, model, created: parseInt(m[1]!, 36), portrait: m[3] === "p", fails: m[4] === "x", slow: m[5] === "s" };
+  return {
+    id,
+    model,
+    created: parseInt(m[1]!, 36),
+    portrait: m[3] === "p",
+    fails: m[4] === "x",
+    slow: m[5] === "s",
+  };
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
-const error = (status: number, type: string, message: string, code?: string, headers?: Record<string, string>) =>
-  json(status, { error: { message, type, ...(code ? { code } : {}) } }, headers);
+const error = (
+  status: number,
+  type: string,
+  message: string,
+  code?: string,
+  headers?: Record<string, string>,
+) => json(status, { error: { message, type, ...(code ? { code } : {}) } }, headers);
 
 export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
   const now = options.now ?? Date.now;
@@ -78,9 +104,13 @@ export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
       created: Math.floor(t.created / 1000),
       task_info: { can_cancel: false, estimated_time: Math.round(duration / 1000) },
     };
-    if (elapsed < duration * 0.15) return { ...base, status: "pending", progress: 0, results: [], error: null };
+    if (elapsed < duration * 0.15)
+      return { ...base, status: "pending", progress: 0, results: [], error: null };
     if (elapsed < duration) {
-      const progress = Math.min(99, Math.max(1, Math.round(5 + (90 * (elapsed - duration * 0.15)) / (duration * 0.85))));
+      const progress = Math.min(
+        99,
+        Math.max(1, Math.round(5 + (90 * (elapsed - duration * 0.15)) / (duration * 0.85))),
+      );
       return { ...base, status: "processing", progress, results: [], error: null };
     }
     if (t.fails)
@@ -101,7 +131,11 @@ export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
       ...base,
       status: "completed",
       progress: 100,
-      results: [{ url: `${SIMULATOR_FILES_PATH}/${file}?task=${encodeURIComponent(t.id)}&expires=${String(expires)}` }],
+      results: [
+        {
+          url: `${SIMULATOR_FILES_PATH}/${file}?task=${encodeURIComponent(t.id)}&expires=${String(expires)}`,
+        },
+      ],
       error: null,
       usage: { credits_reserved: 0, user_group: "simulator" },
     };
@@ -127,11 +161,15 @@ export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
     if (prompt.includes("[sim:402]"))
       return error(402, "insufficient_quota", "Insufficient balance (simulated).", "insufficient_quota");
     if (prompt.includes("[sim:429]"))
-      return error(429, "rate_limit_error", "Too many requests (simulated).", "rate_limited", { "Retry-After": "5" });
+      return error(429, "rate_limit_error", "Too many requests (simulated).", "rate_limited", {
+        "Retry-After": "5",
+      });
     if (prompt.includes("[sim:503]"))
       return error(503, "service_unavailable_error", "No available channel for this model (simulated).");
     const portrait =
-      request.model === KLING_O3_EDIT ? /9x16|portrait/i.test(request.video_url) : request.aspect_ratio === "9:16";
+      request.model === KLING_O3_EDIT
+        ? /9x16|portrait/i.test(request.video_url)
+        : request.aspect_ratio === "9:16";
     const task: Omit<SimTask, "id"> = {
       model: request.model,
       created: now(),

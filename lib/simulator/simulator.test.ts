@@ -15,7 +15,11 @@ beforeEach(() => {
 
 const AUTH = { Authorization: "Bearer sim-key", "Content-Type": "application/json" };
 
-async function submit(fetcher: ReturnType<typeof sim>, body: unknown, headers: Record<string, string> = AUTH) {
+async function submit(
+  fetcher: ReturnType<typeof sim>,
+  body: unknown,
+  headers: Record<string, string> = AUTH,
+) {
   const res = await fetcher(`${SIMULATOR_BASE_URL}/v1/videos/generations`, {
     method: "POST",
     headers,
@@ -54,9 +58,9 @@ describe("simulator: authentication and routing", () => {
 
   it("400 for a body that is not JSON or not declared as JSON", async () => {
     expect((await submit(sim(), "{not json")).res.status).toBe(400);
-    expect((await submit(sim(), veo(), { Authorization: "Bearer k", "Content-Type": "text/plain" })).res.status).toBe(
-      400,
-    );
+    expect(
+      (await submit(sim(), veo(), { Authorization: "Bearer k", "Content-Type": "text/plain" })).res.status,
+    ).toBe(400);
   });
 });
 
@@ -69,7 +73,10 @@ describe("simulator: validation mirrors the model registry", () => {
     ["unknown model", veo({ model: "sora-2" })],
     [
       "4 images + the seed's element",
-      { ...(JSON.parse(KLING_SEED_JSON) as object), image_urls: Array.from({ length: 4 }, (_, i) => `https://e.com/${String(i)}.jpg`) },
+      {
+        ...(JSON.parse(KLING_SEED_JSON) as object),
+        image_urls: Array.from({ length: 4 }, (_, i) => `https://e.com/${String(i)}.jpg`),
+      },
     ],
   ])("422 for %s, with the registry's own message", async (_name, body) => {
     const parsed = generationRequestSchema.safeParse(body);
@@ -77,7 +84,11 @@ describe("simulator: validation mirrors the model registry", () => {
     const [field, message] = Object.entries(fieldErrors(parsed.error!))[0]!;
     const { res, json } = await submit(sim(), body);
     expect(res.status).toBe(422);
-    expect(json.error).toEqual({ message: `${field}: ${message}`, type: "invalid_request_error", code: "invalid_parameters" });
+    expect(json.error).toEqual({
+      message: `${field}: ${message}`,
+      type: "invalid_request_error",
+      code: "invalid_parameters",
+    });
   });
 });
 
@@ -183,11 +194,14 @@ describe("simulator: lifecycle", () => {
     expect(again).toMatchObject({ id: json.id, model: "veo-3.1-extend-fast", status: "completed" });
   });
 
-  it.each(["task-unified-123", "sim-zz-kqnn-abcdefgh", "sim-abc-klnn-short"])("404 for unknown id %s", async (id) => {
-    const { res, json } = await poll(sim(), id);
-    expect(res.status).toBe(404);
-    expect(json.error).toMatchObject({ type: "not_found" });
-  });
+  it.each(["task-unified-123", "sim-zz-kqnn-abcdefgh", "sim-abc-klnn-short"])(
+    "404 for unknown id %s",
+    async (id) => {
+      const { res, json } = await poll(sim(), id);
+      expect(res.status).toBe(404);
+      expect(json.error).toMatchObject({ type: "not_found" });
+    },
+  );
 
   it("404 for an id from the future", async () => {
     const { json } = await submit(sim(), veo());

@@ -31,6 +31,9 @@ export function pollInterval(state: PollState): number | false {
   if (isFinished(state.data) || pastDeadline(state)) return false;
   const err = state.error as { retryable?: boolean; retryAfterMs?: number } | null | undefined;
   if (err && err.retryable === false) return false;
-  const backoff = Math.min(POLL_MAX_MS, Math.round(POLL_FIRST_MS * 1.25 ** Math.max(0, state.dataUpdateCount - 1)));
+  const backoff = Math.min(
+    POLL_MAX_MS,
+    Math.round(POLL_FIRST_MS * 1.25 ** Math.max(0, state.dataUpdateCount - 1)),
+  );
   return Math.max(backoff, err?.retryAfterMs ?? 0);
 }

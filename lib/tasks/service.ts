@@ -1,7 +1,19 @@
-import { type GenerationRequest, fieldErrors, generationRequestSchema, isModelId, toUpstreamBody } from "../models";
+import {
+  type GenerationRequest,
+  fieldErrors,
+  generationRequestSchema,
+  isModelId,
+  toUpstreamBody,
+} from "../models";
 import type { FoxClient } from "../foxapi/client";
 import { UpstreamError } from "../foxapi/errors";
-import { type NormalizedTask, TASK_STATUSES, type TaskStatus, isSafeTaskId, isTerminal } from "../foxapi/normalize";
+import {
+  type NormalizedTask,
+  TASK_STATUSES,
+  type TaskStatus,
+  isSafeTaskId,
+  isTerminal,
+} from "../foxapi/normalize";
 import { ApiError } from "../api/errors";
 import type { TaskRecord, TaskStore } from "./store";
 import type { TaskPage, TaskView } from "./types";
@@ -60,7 +72,8 @@ export function encodeCursor(r: Pick<TaskRecord, "createdAt" | "id">): string {
 
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
   const m = CURSOR.exec(Buffer.from(cursor, "base64url").toString());
-  if (!m) throw new ApiError(400, "invalid_cursor", "That page cursor is not valid; start from the first page.");
+  if (!m)
+    throw new ApiError(400, "invalid_cursor", "That page cursor is not valid; start from the first page.");
   return { createdAt: Number(m[1]), id: m[2]! };
 }
 
@@ -147,7 +160,13 @@ export function createTaskService(options: TaskServiceOptions) {
     return promise;
   }
 
-  function list(params: { limit?: number; cursor?: string | null; model?: string | null; status?: string | null; q?: string | null }): TaskPage {
+  function list(params: {
+    limit?: number;
+    cursor?: string | null;
+    model?: string | null;
+    status?: string | null;
+    q?: string | null;
+  }): TaskPage {
     const limit = Math.min(100, Math.max(1, params.limit ?? 20));
     if (params.model && !isModelId(params.model))
       throw new ApiError(400, "invalid_filter", `Unknown model "${params.model}".`);

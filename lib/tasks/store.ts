@@ -84,7 +84,9 @@ export class TaskStore {
   insert(record: TaskRecord): void {
     const keys = Object.keys(COLUMNS) as (keyof TaskRecord)[];
     this.db
-      .prepare(`INSERT INTO tasks (${keys.map((k) => COLUMNS[k]).join(", ")}) VALUES (${keys.map((k) => `@${k}`).join(", ")})`)
+      .prepare(
+        `INSERT INTO tasks (${keys.map((k) => COLUMNS[k]).join(", ")}) VALUES (${keys.map((k) => `@${k}`).join(", ")})`,
+      )
       .run(record);
   }
 

@@ -75,7 +75,13 @@ export const SUBMIT_PATH = "/v1/videos/generations";
 const matches = (m: Matcher, pathname: string) => (typeof m === "string" ? m === pathname : m.test(pathname));
 
 /** FoxAPI's error body. */
-export function foxError(status: number, type: string, message: string, code?: string, headers?: Record<string, string>): FakeReply {
+export function foxError(
+  status: number,
+  type: string,
+  message: string,
+  code?: string,
+  headers?: Record<string, string>,
+): FakeReply {
   return { status, headers, json: { error: { message, type, ...(code ? { code } : {}) } } };
 }
 

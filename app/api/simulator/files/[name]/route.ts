@@ -12,7 +12,10 @@ const RESULTS = new Set(["result-16x9.mp4", "result-9x16.mp4"]);
 export async function GET(request: Request, ctx: { params: Promise<{ name: string }> }) {
   const { name } = await ctx.params;
   const notFound = (message: string, status = 404) =>
-    NextResponse.json({ error: { code: "not_found", message } }, { status, headers: { "Cache-Control": "no-store" } });
+    NextResponse.json(
+      { error: { code: "not_found", message } },
+      { status, headers: { "Cache-Control": "no-store" } },
+    );
   if (!getEnv().simulator) return notFound("The simulator is off: this server uses a real FoxAPI key.");
   if (!RESULTS.has(name)) return notFound("No such simulator file.");
   const params = new URL(request.url).searchParams;

@@ -1,0 +1,52 @@
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// Browser tests run Debian's Chromium (no browser downloads here) against a production build in simulator mode.
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+const BASE_URL = `http://127.0.0.1:${String(PORT)}`;
+// A fresh data directory per run, so every run starts with an empty task list.
+const DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `retake-e2e-${String(process.pid)}`);
+process.env.E2E_DATA_DIR = DATA_DIR;
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e-results.json" }]],
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  webServer: {
+    // E2E_SKIP_BUILD=1 reuses a build made by an earlier step (the check script builds once for everything).
+    command: `${process.env.E2E_SKIP_BUILD ? "" : "npx next build && "}npx next start -p ${String(PORT)} -H 127.0.0.1`,
+    url: `${BASE_URL}/api/generations?limit=1`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NEXT_DIST_DIR: ".next-e2e",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATA_DIR,
+      FOXAPI_API_KEY: "",
+      SIMULATOR_DURATION_MS: "4000",
+      STATUS_MIN_INTERVAL_MS: "500",
+    },
+  },
+});

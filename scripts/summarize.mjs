@@ -1,0 +1,46 @@
+// Sums every suite's results into the one closing line CI reads: "N passed, N failed".
+// Unit and browser tests count test by test; lint, format, build and typecheck count one each.
+import fs from "node:fs";
+
+const read = (f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : undefined);
+let passed = 0;
+let failed = 0;
+const lines = [];
+
+const staticSteps = fs.existsSync("test-results/static.txt")
+  ? fs.readFileSync("test-results/static.txt", "utf8").trim().split("\n").filter(Boolean)
+  : [];
+for (const line of staticSteps) {
+  const [result, name] = line.split(" ");
+  if (name === "unit" || name === "e2e") continue;
+  if (result === "pass") passed++;
+  else failed++;
+  lines.push(`${name}: ${result === "pass" ? "ok" : "FAILED"}`);
+}
+
+const unit = read("test-results/unit.json");
+if (unit) {
+  passed += unit.numPassedTests;
+  failed += unit.numFailedTests;
+  lines.push(`unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
+} else if (staticSteps.includes("fail unit")) {
+  failed++;
+  lines.push("unit: FAILED before reporting");
+}
+
+const e2e = read("test-results/e2e-results.json");
+if (e2e) {
+  const ok = e2e.stats.expected + e2e.stats.flaky;
+  const bad = e2e.stats.unexpected;
+  passed += ok;
+  failed += bad;
+  lines.push(`e2e: ${ok} passed, ${bad} failed${e2e.stats.skipped ? `, ${e2e.stats.skipped} skipped` : ""}`);
+} else if (staticSteps.includes("fail e2e")) {
+  failed++;
+  lines.push("e2e: FAILED before reporting");
+}
+
+if (passed + failed === 0) failed = 1;
+console.log(`\n${lines.join("\n")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
