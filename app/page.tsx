@@ -1,19 +1,55 @@
+import { headers } from "next/headers";
 import { SiteHeader } from "@/components/site-header";
 import { Studio } from "@/components/studio/studio";
+import { formValuesFrom } from "@/components/studio/form-values";
 import { getEnv } from "@/lib/env";
 import { getTaskService } from "@/lib/tasks";
+import { type DraftAction, draftFor } from "@/lib/tasks/drafts";
 
 export const dynamic = "force-dynamic";
 
-export default function StudioPage() {
+const ACTIONS = new Set<DraftAction>(["extend", "edit", "reuse"]);
+
+async function requestOrigin(): Promise<string> {
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "127.0.0.1:3000";
+  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("127.") || host.startsWith("localhost") ? "http" : "https");
+  return `${proto}://${host}`;
+}
+
+// / - the studio: the form (optionally seeded from a task: ?from={id}&action=extend|edit|reuse) and the task list
+export default async function StudioPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const env = getEnv();
-  const initialPage = getTaskService().list({ limit: 20 });
+  const service = getTaskService();
+  const params = await searchParams;
+  const from = typeof params.from === "string" ? params.from : null;
+  const action = typeof params.action === "string" ? (params.action as DraftAction) : null;
+  let initialDraft = null;
+  let draftProblem: string | null = null;
+  if (from && action && ACTIONS.has(action)) {
+    try {
+      const seed = draftFor(service.get(from), action, await requestOrigin(), env.simulator);
+      if (seed) initialDraft = { values: formValuesFrom(seed.input), parentTaskId: seed.parentTaskId, nonce: 1, note: seed.note };
+      else draftProblem = "That task has no result to continue from yet.";
+    } catch {
+      draftProblem = "That task could not be found, so the form starts empty.";
+    }
+  }
   return (
     <>
       <SiteHeader simulator={env.simulator} />
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
         <h1 className="sr-only">Retake studio</h1>
-        <Studio simulator={env.simulator} initialPage={initialPage} initialDraft={null} />
+        <Studio
+          simulator={env.simulator}
+          initialPage={service.list({ limit: 20 })}
+          initialDraft={initialDraft}
+          draftProblem={draftProblem}
+        />
       </main>
     </>
   );

@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> Installing npm packages"
-  npm ci --no-audit --no-fund
+  # npm ci refuses a lockfile that lacks other platforms' optional packages (some registry mirrors don't carry
+  # them); npm install then installs the same locked versions and only fills in what this platform needs.
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
 
 if [ "${1:-}" = "--test" ]; then

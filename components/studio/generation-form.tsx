@@ -31,6 +31,8 @@ export interface Draft {
   parentTaskId: string | null;
   /** Changes every time a draft is applied, so applying the same one twice still resets the form. */
   nonce: number;
+  /** Where the values came from, shown above the form. */
+  note?: string;
 }
 
 const resolver = zodResolver(generationRequestSchema) as unknown as Resolver<
@@ -45,7 +47,15 @@ function newKey() {
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-export function GenerationForm({ simulator, draft }: { simulator: boolean; draft: Draft | null }) {
+export function GenerationForm({
+  simulator,
+  draft,
+  draftProblem,
+}: {
+  simulator: boolean;
+  draft: Draft | null;
+  draftProblem?: string | null;
+}) {
   const queryClient = useQueryClient();
   const form = useForm<FormValues, unknown, GenerationRequest>({
     defaultValues: draft?.values ?? EMPTY_FORM,
@@ -98,9 +108,10 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
 
   const mutation = useMutation({
     mutationFn: (request: GenerationRequest) =>
-      submitGeneration(request, { idempotencyKey: idempotencyKey.current, parentTaskId }),
+      submitGeneration(request, { idempotencyKey: idempotencyKey.current, parentTaskId, sourceMeta: measured }),
     onSuccess: (task) => {
       queryClient.setQueryData(taskKeys.detail(task.id), task);
+      // Show it at the top of the unfiltered list at once; filtered lists refetch.
       queryClient.setQueryData<InfiniteData<TaskPage>>(taskKeys.list(), (old) => {
         if (!old) return old;
         const [first, ...rest] = old.pages;
@@ -110,7 +121,7 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
           pages: [{ ...page, tasks: [task, ...page.tasks.filter((t) => t.id !== task.id)] }, ...rest],
         };
       });
-      void queryClient.invalidateQueries({ queryKey: taskKeys.list() });
+      void queryClient.invalidateQueries({ queryKey: taskKeys.lists() });
       idempotencyKey.current = newKey();
       setNotice({ kind: "ok", text: `Started: ${MODELS[task.model].label}. Follow it in Tasks.` });
     },
@@ -205,6 +216,12 @@ export function GenerationForm({ simulator, draft }: { simulator: boolean; draft
             Fill with sample media
           </Button>
         </div>
+      ) : null}
+
+      {draft?.note || draftProblem ? (
+        <p role="status" className="rounded-md border border-accent-500/30 bg-accent-500/10 px-3 py-2 text-sm text-accent-400">
+          {draftProblem ?? draft?.note}
+        </p>
       ) : null}
 
       <Controller

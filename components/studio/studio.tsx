@@ -11,10 +11,12 @@ export function Studio({
   simulator,
   initialPage,
   initialDraft,
+  draftProblem,
 }: {
   simulator: boolean;
   initialPage: TaskPage;
   initialDraft: Draft | null;
+  draftProblem?: string | null;
 }) {
   const [draft, setDraft] = useState<Draft | null>(initialDraft);
   const formRef = useRef<HTMLDivElement>(null);
@@ -30,7 +32,7 @@ export function Studio({
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)] xl:grid-cols-[minmax(0,1fr)_minmax(0,30rem)]">
       <div ref={formRef} className="rounded-lg border border-ink-700 bg-ink-900/60 p-4 sm:p-5">
-        <GenerationForm simulator={simulator} draft={draft} />
+        <GenerationForm simulator={simulator} draft={draft} draftProblem={draftProblem} />
       </div>
       <TaskList initialPage={initialPage} onRetry={onRetry} />
     </div>

@@ -9,6 +9,7 @@ import { ApiRequestError } from "@/lib/client/api";
 import { isFinished, pastDeadline } from "@/lib/tasks/polling";
 import type { TaskView } from "@/lib/tasks/types";
 import { STATUS_STYLES, STATUS_WORDS, formatDuration } from "./format";
+import { StorageNote } from "./storage-note";
 import { useNow } from "./use-now";
 
 export function StatusWord({ status }: { status: TaskView["status"] }) {
@@ -55,7 +56,7 @@ export function TaskProgress({ task, query }: { task: TaskView; query: UseQueryR
         />
       </div>
       <p className="flex flex-wrap justify-between gap-x-3 text-xs tabular-nums text-slate-400">
-        <span>
+        <span suppressHydrationWarning>
           {task.progress}% · {finished ? "took" : "elapsed"} {formatDuration(elapsed)}
           {task.estimatedSeconds && !finished
             ? ` · estimate ~${formatDuration(task.estimatedSeconds * 1000)}`
@@ -140,6 +141,7 @@ export function TaskCard({
       {task.status === "completed" ? (
         <div className="space-y-2">
           <ResultVideo task={task} />
+          <StorageNote task={task} />
           {task.downloadUrl ? (
             <a
               href={task.downloadUrl}

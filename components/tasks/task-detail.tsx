@@ -4,9 +4,15 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { MODELS } from "@/lib/models";
+import { fetchLineage, taskKeys } from "@/lib/client/api";
 import { taskQueryOptions } from "@/lib/client/queries";
-import type { TaskView } from "@/lib/tasks/types";
-import { ResultVideo, StatusWord, TaskProgress } from "./task-card";
+import { isFinished } from "@/lib/tasks/polling";
+import type { TaskLineage, TaskView } from "@/lib/tasks/types";
+import { formatDuration } from "./format";
+import { PromptWithRefs } from "./prompt-with-refs";
+import { StorageNote } from "./storage-note";
+import { SyncedPlayers } from "./synced-players";
+import { StatusWord, TaskProgress } from "./task-card";
 
 function settingsOf(task: TaskView): [string, string][] {
   const i = task.input;
@@ -22,108 +28,178 @@ function settingsOf(task: TaskView): [string, string][] {
     });
   } else {
     rows.push(["Aspect ratio", i.aspect_ratio], ["Generate audio", i.generate_audio ? "Yes" : "No"]);
-    if (i.negative_prompt) rows.push(["Negative prompt", i.negative_prompt]);
-    if (i.seed !== undefined) rows.push(["Seed", String(i.seed)]);
-    if (i.safety_tolerance !== undefined) rows.push(["Safety tolerance", String(i.safety_tolerance)]);
-    if (i.auto_fix === false) rows.push(["Auto-fix prompt", "Off"]);
+    rows.push(["Negative prompt", i.negative_prompt || "—"]);
+    rows.push(["Seed", i.seed === undefined ? "Random" : String(i.seed)]);
+    rows.push(["Safety tolerance", i.safety_tolerance === undefined ? "Provider default" : String(i.safety_tolerance)]);
+    rows.push(["Auto-fix prompt", i.auto_fix === false ? "Off" : "On"]);
   }
+  rows.push(["Video", i.video_url]);
+  if (task.sourceMeta)
+    rows.push([
+      "Source clip",
+      `${task.sourceMeta.durationSeconds.toFixed(1)} s · ${String(task.sourceMeta.width)}×${String(task.sourceMeta.height)}`,
+    ]);
   return rows;
 }
 
-/** The task page's live body: follows the task while unfinished, then shows source and result side by side. */
-export function TaskDetail({ initial }: { initial: TaskView }) {
+function Lineage({ task, lineage }: { task: TaskView; lineage: TaskLineage | undefined }) {
+  if (!lineage || (lineage.ancestors.length === 0 && lineage.children.length === 0)) return null;
+  const chain = [...lineage.ancestors, task];
+  return (
+    <section aria-labelledby="lineage-heading" className="space-y-2">
+      <h2 id="lineage-heading" className="text-sm font-semibold text-slate-200">
+        Chain
+      </h2>
+      <ol aria-label="Chain" className="flex flex-wrap items-center gap-2 text-sm">
+        <li className="text-slate-400">Source clip →</li>
+        {chain.map((t, i) => (
+          <li key={t.id} className="flex items-center gap-2">
+            {t.id === task.id ? (
+              <span aria-current="page" className="rounded-md border border-accent-500 bg-accent-500/10 px-2 py-1 text-accent-400">
+                {MODELS[t.model].family === "veo" ? "Extension" : "Edit"} (this task)
+              </span>
+            ) : (
+              <Link href={`/tasks/${encodeURIComponent(t.id)}`} className="rounded-md border border-ink-600 px-2 py-1 text-slate-200 hover:bg-ink-800">
+                {MODELS[t.model].family === "veo" ? "Extension" : "Edit"} {i + 1}
+              </Link>
+            )}
+            {i < chain.length - 1 ? <span aria-hidden="true" className="text-slate-500">→</span> : null}
+          </li>
+        ))}
+        {lineage.children.map((c) => (
+          <li key={c.id} className="flex items-center gap-2">
+            <span aria-hidden="true" className="text-slate-500">→</span>
+            <Link href={`/tasks/${encodeURIComponent(c.id)}`} className="rounded-md border border-dashed border-ink-600 px-2 py-1 text-slate-300 hover:bg-ink-800">
+              Next: {MODELS[c.model].family === "veo" ? "extension" : "edit"} ({c.status})
+            </Link>
+          </li>
+        ))}
+      </ol>
+      <p className="text-xs text-slate-400" data-testid="chain-length">
+        {lineage.extensions > 0
+          ? `${String(lineage.extensions)} extension${lineage.extensions === 1 ? "" : "s"} × 7 s`
+          : "No extensions"}
+        {lineage.totalSeconds !== null && lineage.sourceSeconds !== null
+          ? ` on a ${lineage.sourceSeconds.toFixed(1)} s source: ${lineage.totalSeconds.toFixed(1)} s in all.`
+          : lineage.extensions > 0
+            ? ` = ${String(lineage.extensions * 7)} s added to the source.`
+            : "."}
+      </p>
+    </section>
+  );
+}
+
+const actionClass =
+  "inline-flex h-9 items-center rounded-md border border-ink-600 bg-ink-800 px-3 text-sm font-medium text-slate-100 hover:bg-ink-700";
+
+/** The task page's live body: follows the task while unfinished; before and after, settings, actions, chain. */
+export function TaskDetail({ initial, initialLineage }: { initial: TaskView; initialLineage: TaskLineage }) {
   const query = useQuery(taskQueryOptions(initial));
   const task = query.data;
+  const lineage = useQuery({
+    queryKey: taskKeys.lineage(task.id),
+    queryFn: () => fetchLineage(task.id),
+    initialData: initialLineage,
+    staleTime: 30_000,
+  });
   const [copied, setCopied] = useState(false);
   const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
+  const id = encodeURIComponent(task.id);
 
   return (
     <article aria-label={`Task ${task.id}`} className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-semibold text-slate-100">{MODELS[task.model].label}</h1>
         <StatusWord status={task.status} />
-        <span className="text-xs text-slate-400">
-          <code>{task.id}</code>{" "}
+        <span className="flex items-center gap-2 text-xs text-slate-400">
+          <code className="break-all">{task.id}</code>
           <button
             type="button"
-            className="underline"
+            className="rounded border border-ink-600 px-1.5 py-0.5 hover:bg-ink-800"
             onClick={() => {
-              void navigator.clipboard?.writeText(task.id).then(() => setCopied(true));
+              void navigator.clipboard
+                ?.writeText(task.id)
+                .then(() => setCopied(true))
+                .catch(() => setCopied(false));
             }}
           >
             {copied ? "Copied" : "Copy id"}
           </button>
         </span>
       </div>
-      <TaskProgress task={task} query={query} />
+      {!isFinished(task) ? <TaskProgress task={task} query={query} /> : null}
       {task.status === "failed" ? (
-        <p
-          role="alert"
-          className="rounded-md border border-rose-400/30 bg-rose-500/10 p-3 text-sm text-rose-200"
-        >
+        <p role="alert" className="rounded-md border border-rose-400/30 bg-rose-500/10 p-3 text-sm text-rose-200">
           {task.error?.message ?? "The task failed."}
         </p>
       ) : null}
-      <div className="grid gap-4 md:grid-cols-2">
-        <figure className="space-y-1">
-          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">
-            Source
-          </figcaption>
-          <video
-            src={task.input.video_url}
-            controls
-            playsInline
-            preload="metadata"
-            aria-label="Source video"
-            className="w-full rounded-md bg-black"
-          />
-        </figure>
-        <figure className="space-y-1">
-          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">
-            Result
-          </figcaption>
-          {task.videoUrl ? (
-            <ResultVideo task={task} />
-          ) : (
-            <div className="flex aspect-video items-center justify-center rounded-md border border-dashed border-ink-600 text-sm text-slate-500">
-              {task.status === "failed" ? "No result" : "The result will appear here."}
-            </div>
-          )}
-        </figure>
-      </div>
-      {task.downloadUrl ? (
-        <a
-          href={task.downloadUrl}
-          download
-          className="inline-flex h-9 items-center rounded-md bg-accent-500 px-3 text-sm font-medium text-ink-950 hover:bg-accent-400"
-        >
-          Download
-        </a>
-      ) : null}
+
+      <SyncedPlayers sourceUrl={task.input.video_url} resultUrl={task.videoUrl} />
+      <StorageNote task={task} />
+
+      <nav aria-label="Actions" className="flex flex-wrap gap-2">
+        {task.videoUrl ? (
+          <>
+            <Link href={`/?from=${id}&action=extend`} className={actionClass}>
+              Extend this
+            </Link>
+            <Link href={`/?from=${id}&action=edit`} className={actionClass}>
+              Edit this
+            </Link>
+          </>
+        ) : null}
+        <Link href={`/?from=${id}&action=reuse`} className={actionClass}>
+          Use these settings
+        </Link>
+        {task.downloadUrl ? (
+          <a href={task.downloadUrl} download className={`${actionClass} border-accent-500 bg-accent-500 text-ink-950 hover:bg-accent-400`}>
+            Download
+          </a>
+        ) : null}
+      </nav>
+
+      <Lineage task={task} lineage={lineage.data} />
+
       <section aria-labelledby="prompt-heading" className="space-y-1">
         <h2 id="prompt-heading" className="text-sm font-semibold text-slate-200">
           Prompt
         </h2>
-        <p className="whitespace-pre-wrap text-sm text-slate-300">{task.input.prompt}</p>
+        <PromptWithRefs input={task.input} />
       </section>
-      <section aria-labelledby="settings-heading" className="space-y-1">
-        <h2 id="settings-heading" className="text-sm font-semibold text-slate-200">
-          Settings
-        </h2>
-        <dl className="grid grid-cols-[minmax(0,10rem)_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
-          {[
-            ...settingsOf(task),
-            ["Video", task.input.video_url] as [string, string],
-            ["Submitted", fmt(task.createdAt)] as [string, string],
-            ["Finished", fmt(task.completedAt)] as [string, string],
-          ].map(([k, v]) => (
-            <div key={k} className="contents">
-              <dt className="text-slate-400">{k}</dt>
-              <dd className="break-all text-slate-200">{v}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      <div className="grid gap-6 md:grid-cols-2">
+        <section aria-labelledby="settings-heading" className="space-y-1">
+          <h2 id="settings-heading" className="text-sm font-semibold text-slate-200">
+            Settings
+          </h2>
+          <dl className="grid grid-cols-[minmax(0,9rem)_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
+            {settingsOf(task).map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="text-slate-400">{k}</dt>
+                <dd className="break-all text-slate-200">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        <section aria-labelledby="timing-heading" className="space-y-1">
+          <h2 id="timing-heading" className="text-sm font-semibold text-slate-200">
+            Timing
+          </h2>
+          <dl className="grid grid-cols-[minmax(0,9rem)_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-slate-400">Submitted</dt>
+            <dd className="text-slate-200" suppressHydrationWarning>
+              {fmt(task.createdAt)}
+            </dd>
+            <dt className="text-slate-400">Finished</dt>
+            <dd className="text-slate-200" suppressHydrationWarning>
+              {fmt(task.completedAt)}
+            </dd>
+            <dt className="text-slate-400">Took</dt>
+            <dd className="text-slate-200">
+              {task.completedAt ? formatDuration(Date.parse(task.completedAt) - Date.parse(task.createdAt)) : "—"}
+            </dd>
+          </dl>
+        </section>
+      </div>
       <Link href="/" className="inline-block text-sm text-accent-400 hover:underline">
         ← Back to the studio
       </Link>

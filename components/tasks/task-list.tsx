@@ -1,33 +1,39 @@
 "use client";
 
 import { useInfiniteQuery, useQueries } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useDeferredValue, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { fetchTasks, taskKeys } from "@/lib/client/api";
+import { inputClass } from "@/components/ui/field";
+import { type TaskFilters, fetchTasks, taskKeys } from "@/lib/client/api";
 import { taskQueryOptions } from "@/lib/client/queries";
+import { MODELS, MODEL_IDS } from "@/lib/models";
 import { isFinished } from "@/lib/tasks/polling";
 import type { TaskPage, TaskView } from "@/lib/tasks/types";
 import { TaskCard } from "./task-card";
 
-/** The Tasks list: every recorded task, newest first, each followed to the end. */
-export function TaskList({
-  initialPage,
-  onRetry,
-}: {
-  initialPage: TaskPage;
-  onRetry: (task: TaskView) => void;
-}) {
+const selectClass = `${inputClass} h-8 w-auto py-0 text-xs`;
+
+/** The Tasks list: every recorded task, newest first, filterable, each followed to the end. */
+export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRetry: (task: TaskView) => void }) {
+  const [search, setSearch] = useState("");
+  const [model, setModel] = useState("");
+  const [status, setStatus] = useState("");
+  const q = useDeferredValue(search.trim());
+  const filters: TaskFilters = { ...(model ? { model } : {}), ...(status ? { status } : {}), ...(q ? { q } : {}) };
+  const unfiltered = Object.keys(filters).length === 0;
+
   const list = useInfiniteQuery({
-    queryKey: taskKeys.list(),
-    queryFn: ({ pageParam }) => fetchTasks({ cursor: pageParam, limit: 20 }),
+    queryKey: taskKeys.list(filters),
+    queryFn: ({ pageParam }) => fetchTasks({ cursor: pageParam, limit: 20, ...filters }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-    initialData: { pages: [initialPage], pageParams: [null] },
+    ...(unfiltered ? { initialData: { pages: [initialPage], pageParams: [null] } } : {}),
     staleTime: 10_000,
+    placeholderData: (previous) => previous,
   });
-  const tasks = list.data.pages.flatMap((p) => p.tasks);
+  const tasks = list.data?.pages.flatMap((p) => p.tasks) ?? [];
   const queries = useQueries({ queries: tasks.map((t) => taskQueryOptions(t)) });
-  const live = queries.map((q, i) => q.data ?? tasks[i]!);
+  const live = queries.map((query, i) => query.data ?? tasks[i]!);
   const running = live.filter((t) => !isFinished(t)).length;
 
   useEffect(() => {
@@ -44,13 +50,46 @@ export function TaskList({
           {running > 0 ? `${String(running)} running` : tasks.length > 0 ? "All finished" : ""}
         </span>
       </div>
+      {unfiltered && tasks.length === 0 && !list.isFetching ? null : (
+        <div role="search" aria-label="Filter tasks" className="flex flex-wrap gap-2">
+          <input
+            type="search"
+            aria-label="Search prompts"
+            placeholder="Search prompts"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            className={`${inputClass} h-8 min-w-32 flex-1 py-0 text-xs`}
+          />
+          <select aria-label="Filter by model" value={model} onChange={(e) => setModel(e.target.value)} className={selectClass}>
+            <option value="">All models</option>
+            {MODEL_IDS.map((id) => (
+              <option key={id} value={id}>
+                {MODELS[id].label}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value)} className={selectClass}>
+            <option value="">Any status</option>
+            <option value="pending">Pending</option>
+            <option value="processing">Processing</option>
+            <option value="completed">Completed</option>
+            <option value="failed">Failed</option>
+          </select>
+        </div>
+      )}
       {tasks.length === 0 ? (
         <div className="rounded-lg border border-dashed border-ink-600 p-6 text-center text-sm text-slate-400">
-          <p className="font-medium text-slate-300">No tasks yet.</p>
-          <p className="mt-1">
-            Choose a model, paste a video link, describe the change, and press Generate. Your tasks will
-            appear here and keep going if you reload.
-          </p>
+          {unfiltered ? (
+            <>
+              <p className="font-medium text-slate-300">No tasks yet.</p>
+              <p className="mt-1">
+                Choose a model, paste a video link, describe the change, and press Generate. Your tasks will appear
+                here and keep going if you reload.
+              </p>
+            </>
+          ) : (
+            <p>{list.isFetching ? "Searching…" : "No tasks match these filters."}</p>
+          )}
         </div>
       ) : (
         <ul aria-label="Tasks" className="space-y-3">
@@ -61,12 +100,13 @@ export function TaskList({
           ))}
         </ul>
       )}
+      {list.isError ? (
+        <p role="alert" className="text-xs text-rose-300">
+          Couldn&apos;t load tasks: {list.error.message}
+        </p>
+      ) : null}
       {list.hasNextPage ? (
-        <Button
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-          className="w-full"
-        >
+        <Button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} className="w-full">
           {list.isFetchingNextPage ? "Loading…" : "Show older tasks"}
         </Button>
       ) : null}

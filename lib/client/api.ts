@@ -1,5 +1,5 @@
 import type { GenerationRequest } from "../models";
-import type { TaskPage, TaskView } from "../tasks/types";
+import type { SourceMeta, TaskLineage, TaskPage, TaskView } from "../tasks/types";
 
 /** An error answer from our API, with what the UI needs to decide whether to keep polling. */
 export class ApiRequestError extends Error {
@@ -65,17 +65,26 @@ export function fetchTask(id: string): Promise<TaskView> {
   return call<TaskView>(`/api/generations/${encodeURIComponent(id)}`);
 }
 
-export function fetchTasks(params: { cursor?: string | null; limit?: number } = {}): Promise<TaskPage> {
+export interface TaskFilters {
+  model?: string;
+  status?: string;
+  q?: string;
+}
+
+export function fetchTasks(params: { cursor?: string | null; limit?: number } & TaskFilters = {}): Promise<TaskPage> {
   const qs = new URLSearchParams();
   if (params.cursor) qs.set("cursor", params.cursor);
   if (params.limit) qs.set("limit", String(params.limit));
+  if (params.model) qs.set("model", params.model);
+  if (params.status) qs.set("status", params.status);
+  if (params.q) qs.set("q", params.q);
   const q = qs.toString();
   return call<TaskPage>(`/api/generations${q ? `?${q}` : ""}`);
 }
 
 export function submitGeneration(
   request: GenerationRequest,
-  options: { idempotencyKey: string; parentTaskId?: string | null },
+  options: { idempotencyKey: string; parentTaskId?: string | null; sourceMeta?: SourceMeta | null },
 ): Promise<TaskView> {
   return call<TaskView>("/api/generations", {
     method: "POST",
@@ -87,8 +96,14 @@ export function submitGeneration(
   });
 }
 
+export function fetchLineage(id: string): Promise<TaskLineage> {
+  return call<TaskLineage>(`/api/generations/${encodeURIComponent(id)}/lineage`);
+}
+
 export const taskKeys = {
   all: ["tasks"] as const,
-  list: () => ["tasks", "list"] as const,
+  lists: () => ["tasks", "list"] as const,
+  list: (filters: TaskFilters = {}) => ["tasks", "list", filters] as const,
   detail: (id: string) => ["tasks", "detail", id] as const,
+  lineage: (id: string) => ["tasks", "lineage", id] as const,
 };

@@ -2,6 +2,10 @@ import "server-only";
 import path from "node:path";
 import { getEnv } from "../env";
 import { getFoxClient } from "../foxapi";
+import { isLoopbackHost } from "../net/loopback";
+import { guardedFetch } from "../net/guarded-fetch";
+import { isSimulatorResultUrl, openSimulatorResult } from "../simulator/files";
+import { type ResultSource, createArchiver } from "./archive";
 import { type TaskService, createTaskService } from "./service";
 import { TaskStore } from "./store";
 
@@ -13,17 +17,56 @@ export function getTaskStore(): TaskStore {
   return store;
 }
 
+/**
+ * Where result videos are read from: the simulator's own links from its files, everything else through the one
+ * guarded client (loopback allowed only when the upstream itself is on loopback, as a fake FoxAPI in tests is).
+ */
+function resultSource(): ResultSource {
+  const env = getEnv();
+  const upstreamOnLoopback = env.simulator || isLoopbackHost(new URL(env.FOXAPI_BASE_URL).hostname);
+  return async (url, { timeoutMs, maxBytes }) => {
+    if (env.simulator && isSimulatorResultUrl(url)) return { body: openSimulatorResult(url), contentType: "video/mp4" };
+    const res = await guardedFetch(url, { allowLoopback: upstreamOnLoopback, timeoutMs, maxBytes });
+    if (res.status < 200 || res.status >= 300) {
+      res.body.destroy();
+      throw new Error(`The result link answered HTTP ${String(res.status)}.`);
+    }
+    return { body: res.body, contentType: res.headers["content-type"] ?? null };
+  };
+}
+
 /** The process's task service, wired to the configured upstream (or the simulator) and the SQLite store. */
 export function getTaskService(): TaskService {
   service ??= createTaskService({
     store: getTaskStore(),
     client: getFoxClient(),
     minIntervalMs: getEnv().STATUS_MIN_INTERVAL_MS,
+    archiver: createArchiver({ dir: path.join(getEnv().dataDir, "results"), source: resultSource() }),
   });
   return service;
 }
 
+let worker: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Starts the background pass that follows unfinished tasks and copies results nobody has looked at yet, so a
+ * restart never strands a task and a result is saved before its link dies even if no browser is open.
+ */
+export function startBackgroundWorker(intervalMs = 5_000) {
+  if (worker) return;
+  const run = () => {
+    void getTaskService()
+      .sweep()
+      .catch((err: unknown) => console.error("[worker] sweep failed:", err instanceof Error ? err.message : err));
+  };
+  worker = setInterval(run, intervalMs);
+  worker.unref();
+  run();
+}
+
 export function resetTaskServiceForTests() {
+  if (worker) clearInterval(worker);
+  worker = undefined;
   store?.close();
   store = undefined;
   service = undefined;

@@ -22,4 +22,16 @@ export const MIGRATIONS: string[] = [
      checked_at INTEGER
    );
    CREATE INDEX tasks_by_created ON tasks (created_at DESC, id DESC);`,
+  // Results copied into our own storage before the provider's 24 h link dies; lineage; measured source media.
+  `ALTER TABLE tasks ADD COLUMN source_meta TEXT;
+   ALTER TABLE tasks ADD COLUMN result_expires_at INTEGER;
+   ALTER TABLE tasks ADD COLUMN archive_status TEXT;
+   ALTER TABLE tasks ADD COLUMN archive_path TEXT;
+   ALTER TABLE tasks ADD COLUMN archive_bytes INTEGER;
+   ALTER TABLE tasks ADD COLUMN archive_error TEXT;
+   ALTER TABLE tasks ADD COLUMN archive_attempts INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE tasks ADD COLUMN archive_next_at INTEGER;
+   ALTER TABLE tasks ADD COLUMN archived_at INTEGER;
+   CREATE INDEX tasks_by_parent ON tasks (parent_id);
+   CREATE INDEX tasks_by_status ON tasks (status, created_at DESC);`,
 ];

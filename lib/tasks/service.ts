@@ -15,8 +15,9 @@ import {
   isTerminal,
 } from "../foxapi/normalize";
 import { ApiError } from "../api/errors";
+import type { Archiver } from "./archive";
 import type { TaskRecord, TaskStore } from "./store";
-import type { TaskPage, TaskView } from "./types";
+import type { SourceMeta, TaskLineage, TaskPage, TaskView } from "./types";
 
 export interface TaskServiceOptions {
   store: TaskStore;
@@ -24,7 +25,12 @@ export interface TaskServiceOptions {
   /** The upstream is asked about one task at most once per this interval, however many viewers poll. */
   minIntervalMs: number;
   now?: () => number;
+  /** Copies completed results into our storage; without one, results stay on the provider's link. */
+  archiver?: Archiver;
 }
+
+/** FoxAPI's result links expire 24 hours after completion (contract §2). */
+export const PROVIDER_LINK_TTL_MS = 24 * 3600_000;
 
 export function toView(r: TaskRecord): TaskView {
   const input = JSON.parse(r.input) as GenerationRequest;
@@ -43,8 +49,30 @@ export function toView(r: TaskRecord): TaskView {
     videoUrl: hasVideo ? `/api/generations/${encodeURIComponent(r.id)}/video` : null,
     downloadUrl: hasVideo ? `/api/generations/${encodeURIComponent(r.id)}/video?download=1` : null,
     upstreamResultUrl: r.resultUrl,
+    storage: !hasVideo ? null : r.archiveStatus === "stored" ? "stored" : "provider",
+    resultExpiresAt: r.resultExpiresAt === null ? null : new Date(r.resultExpiresAt).toISOString(),
+    sourceMeta: parseSourceMeta(r.sourceMeta),
     error: r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? r.errorCode } : null,
   };
+}
+
+function parseSourceMeta(text: string | null): SourceMeta | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as SourceMeta;
+    return typeof v.durationSeconds === "number" ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What the browser measured of the source clip, if it sent something sane. */
+export function cleanSourceMeta(value: unknown): SourceMeta | null {
+  if (!value || typeof value !== "object") return null;
+  const v = value as Record<string, unknown>;
+  const ok = (n: unknown, max: number): n is number => typeof n === "number" && Number.isFinite(n) && n > 0 && n <= max;
+  if (!ok(v.durationSeconds, 24 * 3600) || !ok(v.width, 20_000) || !ok(v.height, 20_000)) return null;
+  return { durationSeconds: Math.round(v.durationSeconds * 1000) / 1000, width: Math.round(v.width), height: Math.round(v.height) };
 }
 
 function patchFrom(task: NormalizedTask, now: number, previous?: TaskRecord): Partial<TaskRecord> {
@@ -61,6 +89,10 @@ function patchFrom(task: NormalizedTask, now: number, previous?: TaskRecord): Pa
     updatedAt: now,
     checkedAt: now,
     completedAt: isTerminal(task.status) ? (previous?.completedAt ?? now) : null,
+    resultExpiresAt:
+      task.status === "completed" && task.resultUrl
+        ? (previous?.resultExpiresAt ?? (previous?.completedAt ?? now) + PROVIDER_LINK_TTL_MS)
+        : (previous?.resultExpiresAt ?? null),
   };
 }
 
@@ -83,7 +115,12 @@ export function createTaskService(options: TaskServiceOptions) {
   /** Concurrent refreshes of one task share one upstream call. */
   const inFlight = new Map<string, Promise<TaskView>>();
 
-  async function submit(body: unknown, meta: { parentId?: string | null } = {}): Promise<TaskView> {
+  const archiving = new Map<string, Promise<void>>();
+
+  async function submit(
+    body: unknown,
+    meta: { parentId?: string | null; sourceMeta?: unknown } = {},
+  ): Promise<TaskView> {
     const parsed = generationRequestSchema.safeParse(body);
     if (!parsed.success)
       throw new ApiError(422, "invalid_request", "Some fields need fixing before this can be generated.", {
@@ -111,8 +148,18 @@ export function createTaskService(options: TaskServiceOptions) {
       updatedAt: at,
       completedAt: isTerminal(task.status) ? at : null,
       checkedAt: at,
+      sourceMeta: JSON.stringify(cleanSourceMeta(meta.sourceMeta)),
+      resultExpiresAt: task.status === "completed" && task.resultUrl ? at + PROVIDER_LINK_TTL_MS : null,
+      archiveStatus: null,
+      archivePath: null,
+      archiveBytes: null,
+      archiveError: null,
+      archiveAttempts: 0,
+      archiveNextAt: null,
+      archivedAt: null,
     };
     store.insert(record);
+    if (record.status === "completed") void archive(record.id);
     return toView(record);
   }
 
@@ -128,6 +175,8 @@ export function createTaskService(options: TaskServiceOptions) {
       const at = now();
       const latest = store.get(record.id) ?? record;
       store.update(record.id, patchFrom(task, at, latest));
+      // The moment a task is seen completed, its video starts copying into our storage.
+      if (task.status === "completed" && task.resultUrl) void archive(record.id);
     } catch (err) {
       if (err instanceof UpstreamError && err.code === "task_not_found") {
         const at = now();
@@ -184,7 +233,90 @@ export function createTaskService(options: TaskServiceOptions) {
     return { tasks: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
   }
 
-  return { submit, refresh, list, get: (id: string) => toView(getRecord(id)) };
+  /**
+   * Copies a completed task's result into our storage; one copy at a time per task. A failure is recorded with
+   * a growing delay before the next attempt (30 s, 1 min, 2 min … up to an hour); the task itself is untouched.
+   */
+  function archive(id: string): Promise<void> {
+    const archiver = options.archiver;
+    if (!archiver) return Promise.resolve();
+    const running = archiving.get(id);
+    if (running) return running;
+    const job = (async () => {
+      const record = store.get(id);
+      if (!record || record.status !== "completed" || !record.resultUrl || record.archiveStatus === "stored") return;
+      store.update(id, { archiveStatus: "pending" });
+      try {
+        const saved = await archiver.store(id, record.resultUrl);
+        store.update(id, {
+          archiveStatus: "stored",
+          archivePath: saved.path,
+          archiveBytes: saved.bytes,
+          archiveError: null,
+          archivedAt: now(),
+          archiveNextAt: null,
+        });
+      } catch (err) {
+        const attempts = record.archiveAttempts + 1;
+        store.update(id, {
+          archiveStatus: "failed",
+          archiveError: err instanceof Error ? err.message.slice(0, 500) : "Copy failed.",
+          archiveAttempts: attempts,
+          archiveNextAt: now() + Math.min(3600_000, 30_000 * 2 ** (attempts - 1)),
+        });
+      }
+    })().finally(() => archiving.delete(id));
+    archiving.set(id, job);
+    return job;
+  }
+
+  /**
+   * One pass of the background worker: follows unfinished tasks nobody is watching (so a restart never leaves
+   * one stuck) and retries result copies that are due. Bounded per pass; errors stay on the task.
+   */
+  async function sweep(limit = 20): Promise<{ refreshed: number; archived: number }> {
+    let refreshed = 0;
+    for (const record of store.unfinished().slice(0, limit)) {
+      if (record.checkedAt !== null && now() - record.checkedAt < minIntervalMs) continue;
+      try {
+        await refresh(record.id);
+      } catch {
+        // Recorded on the task by refresh; the next pass tries again.
+      }
+      refreshed++;
+    }
+    const due = store.archiveDue(now(), limit);
+    await Promise.all(due.map((r) => archive(r.id)));
+    return { refreshed, archived: due.length };
+  }
+
+  /** A task's chain: its ancestors (oldest first), itself, and what was made from it. */
+  function lineage(id: string): TaskLineage {
+    const record = getRecord(id);
+    const ancestors = store.ancestors(id).reverse();
+    const chain = [...ancestors, record];
+    const root = chain[0]!;
+    const rootMeta = parseSourceMeta(root.sourceMeta);
+    const extensions = chain.filter((r) => r.model !== "kling-o3-video-to-video-edit").length;
+    return {
+      ancestors: ancestors.map(toView),
+      children: store.children(id).map(toView),
+      extensions,
+      sourceSeconds: rootMeta?.durationSeconds ?? null,
+      totalSeconds: rootMeta ? rootMeta.durationSeconds + 7 * extensions : null,
+    };
+  }
+
+  return {
+    submit,
+    refresh,
+    list,
+    archive,
+    sweep,
+    lineage,
+    get: (id: string) => toView(getRecord(id)),
+    record: getRecord,
+  };
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;

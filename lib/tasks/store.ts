@@ -22,7 +22,20 @@ export interface TaskRecord {
   updatedAt: number;
   completedAt: number | null;
   checkedAt: number | null;
+  /** JSON: what the browser measured of the source clip (`{ durationSeconds, width, height }`). */
+  sourceMeta: string | null;
+  /** When the provider's result link dies (FoxAPI: 24 h after completion). */
+  resultExpiresAt: number | null;
+  archiveStatus: ArchiveStatus | null;
+  archivePath: string | null;
+  archiveBytes: number | null;
+  archiveError: string | null;
+  archiveAttempts: number;
+  archiveNextAt: number | null;
+  archivedAt: number | null;
 }
+
+export type ArchiveStatus = "pending" | "stored" | "failed";
 
 export interface ListQuery {
   limit: number;
@@ -49,6 +62,15 @@ const COLUMNS: Record<keyof TaskRecord, string> = {
   updatedAt: "updated_at",
   completedAt: "completed_at",
   checkedAt: "checked_at",
+  sourceMeta: "source_meta",
+  resultExpiresAt: "result_expires_at",
+  archiveStatus: "archive_status",
+  archivePath: "archive_path",
+  archiveBytes: "archive_bytes",
+  archiveError: "archive_error",
+  archiveAttempts: "archive_attempts",
+  archiveNextAt: "archive_next_at",
+  archivedAt: "archived_at",
 };
 const SELECT = `SELECT ${Object.entries(COLUMNS)
   .map(([k, c]) => `${c} AS ${k}`)
@@ -125,6 +147,37 @@ export class TaskStore {
     }
     const sql = `${SELECT}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     return this.db.prepare(sql).all(params) as TaskRecord[];
+  }
+
+  /** The chain of parents of a task, nearest first (bounded, so a corrupt cycle can't loop). */
+  ancestors(id: string, max = 50): TaskRecord[] {
+    const out: TaskRecord[] = [];
+    const seen = new Set([id]);
+    let current = this.get(id)?.parentId ?? null;
+    while (current && !seen.has(current) && out.length < max) {
+      seen.add(current);
+      const parent = this.get(current);
+      if (!parent) break;
+      out.push(parent);
+      current = parent.parentId;
+    }
+    return out;
+  }
+
+  children(id: string): TaskRecord[] {
+    return this.db.prepare(`${SELECT} WHERE parent_id = ? ORDER BY created_at`).all(id) as TaskRecord[];
+  }
+
+  /** Completed tasks whose result is not yet in our storage and whose next attempt is due. */
+  archiveDue(now: number, limit = 10): TaskRecord[] {
+    return this.db
+      .prepare(
+        `${SELECT} WHERE status = 'completed' AND result_url IS NOT NULL
+           AND (archive_status IS NULL OR archive_status = 'failed')
+           AND (archive_next_at IS NULL OR archive_next_at <= ?)
+         ORDER BY completed_at LIMIT ?`,
+      )
+      .all(now, limit) as TaskRecord[];
   }
 
   /** Tasks not yet in a final state: a restarted server picks them up again. */

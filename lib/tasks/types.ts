@@ -23,7 +23,30 @@ export interface TaskView {
   downloadUrl: string | null;
   /** The provider's link, kept for reference. */
   upstreamResultUrl: string | null;
+  /** Where the result lives: copied into our storage, or still only on the provider's expiring link. */
+  storage: "stored" | "provider" | null;
+  /** When the provider's link expires (ISO). */
+  resultExpiresAt: string | null;
+  /** What the browser measured of the source clip when it was submitted. */
+  sourceMeta: SourceMeta | null;
   error: { code: string; message: string } | null;
+}
+
+export interface SourceMeta {
+  durationSeconds: number;
+  width: number;
+  height: number;
+}
+
+export interface TaskLineage {
+  /** Oldest first: the task this one was made from, and so on back to the first. */
+  ancestors: TaskView[];
+  /** Tasks made from this one's result. */
+  children: TaskView[];
+  /** Veo extensions in the chain up to and including this task (each adds 7 s). */
+  extensions: number;
+  sourceSeconds: number | null;
+  totalSeconds: number | null;
 }
 
 export interface TaskPage {

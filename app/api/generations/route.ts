@@ -26,9 +26,16 @@ export function GET(request: Request) {
 export async function POST(request: Request) {
   try {
     const body = await readJson(request);
-    const { parent_task_id: parentId, ...generation } = (body ?? {}) as Record<string, unknown>;
+    // Two fields ride along with the generation itself: the task this one continues, and what the browser
+    // measured of the source clip. Neither goes upstream.
+    const {
+      parent_task_id: parentId,
+      source_meta: sourceMeta,
+      ...generation
+    } = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
     const task = await getTaskService().submit(generation, {
       parentId: typeof parentId === "string" ? parentId : null,
+      sourceMeta,
     });
     return NextResponse.json(task, { status: 201, headers: { "Cache-Control": "no-store" } });
   } catch (err) {

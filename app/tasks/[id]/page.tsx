@@ -1,27 +1,37 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { SiteHeader } from "@/components/site-header";
 import { TaskDetail } from "@/components/tasks/task-detail";
 import { ApiError } from "@/lib/api/errors";
 import { getEnv } from "@/lib/env";
+import { MODELS } from "@/lib/models";
 import { getTaskService } from "@/lib/tasks";
-import type { TaskView } from "@/lib/tasks/types";
 
 export const dynamic = "force-dynamic";
 
-export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  let task: TaskView;
+function load(id: string) {
   try {
-    task = getTaskService().get(decodeURIComponent(id));
+    const service = getTaskService();
+    return { task: service.get(id), lineage: service.lineage(id) };
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) notFound();
     throw err;
   }
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { task } = load(decodeURIComponent((await params).id));
+  return { title: `${MODELS[task.model].label}: ${task.input.prompt.slice(0, 60)} · Retake` };
+}
+
+// /tasks/{id} - a shareable page, rendered on the server with the task's current state
+export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const { task, lineage } = load(decodeURIComponent((await params).id));
   return (
     <>
       <SiteHeader simulator={getEnv().simulator} />
       <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6">
-        <TaskDetail initial={task} />
+        <TaskDetail initial={task} initialLineage={lineage} />
       </main>
     </>
   );
