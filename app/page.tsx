@@ -13,7 +13,9 @@ const ACTIONS = new Set<DraftAction>(["extend", "edit", "reuse"]);
 async function requestOrigin(): Promise<string> {
   const h = await headers();
   const host = h.get("x-forwarded-host") ?? h.get("host") ?? "127.0.0.1:3000";
-  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("127.") || host.startsWith("localhost") ? "http" : "https");
+  const proto =
+    h.get("x-forwarded-proto") ??
+    (host.startsWith("127.") || host.startsWith("localhost") ? "http" : "https");
   return `${proto}://${host}`;
 }
 
@@ -33,7 +35,13 @@ export default async function StudioPage({
   if (from && action && ACTIONS.has(action)) {
     try {
       const seed = draftFor(service.get(from), action, await requestOrigin(), env.simulator);
-      if (seed) initialDraft = { values: formValuesFrom(seed.input), parentTaskId: seed.parentTaskId, nonce: 1, note: seed.note };
+      if (seed)
+        initialDraft = {
+          values: formValuesFrom(seed.input),
+          parentTaskId: seed.parentTaskId,
+          nonce: 1,
+          note: seed.note,
+        };
       else draftProblem = "That task has no result to continue from yet.";
     } catch {
       draftProblem = "That task could not be found, so the form starts empty.";

@@ -4,7 +4,9 @@ import { SAMPLE, cardFor, chooseModel, setVideo, uniquePrompt } from "./helpers"
 
 // Screens of the studio at desktop and phone width. Each run checks that nothing overflows sideways; with
 // UPDATE_SCREENSHOTS=1 the pictures are written to e2e/screenshots/ (the ones the README shows).
-const OUT = process.env.UPDATE_SCREENSHOTS ? path.join("e2e", "screenshots") : path.join("test-results", "screens");
+const OUT = process.env.UPDATE_SCREENSHOTS
+  ? path.join("e2e", "screenshots")
+  : path.join("test-results", "screens");
 
 async function noSidewaysScroll(page: Page) {
   const { scroll, client } = await page.evaluate(() => ({
@@ -34,13 +36,17 @@ for (const [name, viewport] of [
     await page.screenshot({ path: path.join(OUT, `studio-${name}-filled.png`), fullPage: true });
 
     await page.getByRole("button", { name: "Generate" }).click();
-    await expect(cardFor(page, done).getByText("Completed", { exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(cardFor(page, done).getByText("Completed", { exact: true })).toBeVisible({
+      timeout: 30_000,
+    });
     await chooseModel(page, "veoFast");
     await setVideo(page, baseURL!, SAMPLE.portrait);
     const running = uniquePrompt("[sim:slow] The camera keeps rising above the city");
     await page.getByRole("textbox", { name: "Prompt", exact: true }).fill(running);
     await page.getByRole("button", { name: "Generate" }).click();
-    await expect(cardFor(page, running).getByText("Processing", { exact: true })).toBeVisible({ timeout: 15_000 });
+    await expect(cardFor(page, running).getByText("Processing", { exact: true })).toBeVisible({
+      timeout: 15_000,
+    });
     await noSidewaysScroll(page);
     await page.screenshot({ path: path.join(OUT, `studio-${name}-tasks.png`), fullPage: true });
     await page.close();

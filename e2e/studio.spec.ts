@@ -253,7 +253,7 @@ test("the task page shows the task and links back", async ({ page, baseURL }) =>
   await page.getByRole("button", { name: "Generate" }).click();
   await cardFor(page, prompt).getByRole("link", { name: /Open/ }).click();
   await expect(page).toHaveURL(/\/tasks\//);
-  await expect(page.getByText(prompt)).toBeVisible();
+  await expect(page.getByText(prompt, { exact: true })).toBeVisible();
   await expect(page.getByText("Completed", { exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByLabel("Result video")).toBeVisible();
 });

@@ -108,7 +108,11 @@ export function GenerationForm({
 
   const mutation = useMutation({
     mutationFn: (request: GenerationRequest) =>
-      submitGeneration(request, { idempotencyKey: idempotencyKey.current, parentTaskId, sourceMeta: measured }),
+      submitGeneration(request, {
+        idempotencyKey: idempotencyKey.current,
+        parentTaskId,
+        sourceMeta: measured,
+      }),
     onSuccess: (task) => {
       queryClient.setQueryData(taskKeys.detail(task.id), task);
       // Show it at the top of the unfiltered list at once; filtered lists refetch.
@@ -219,7 +223,10 @@ export function GenerationForm({
       ) : null}
 
       {draft?.note || draftProblem ? (
-        <p role="status" className="rounded-md border border-accent-500/30 bg-accent-500/10 px-3 py-2 text-sm text-accent-400">
+        <p
+          role="status"
+          className="rounded-md border border-accent-500/30 bg-accent-500/10 px-3 py-2 text-sm text-accent-400"
+        >
           {draftProblem ?? draft?.note}
         </p>
       ) : null}

@@ -26,7 +26,13 @@ export function PromptWithRefs({ input }: { input: GenerationRequest }) {
             className="mx-0.5 inline-flex items-center gap-1 rounded-full border border-accent-500/40 bg-accent-500/10 py-0.5 pl-0.5 pr-2 align-middle font-mono text-xs text-accent-400"
           >
             {media.kind === "video" ? (
-              <video src={`${media.url}#t=0.5`} muted preload="metadata" aria-hidden="true" className="h-5 w-8 rounded-full bg-black object-cover" />
+              <video
+                src={`${media.url}#t=0.5`}
+                muted
+                preload="metadata"
+                aria-hidden="true"
+                className="h-5 w-8 rounded-full bg-black object-cover"
+              />
             ) : (
               // eslint-disable-next-line @next/next/no-img-element
               <img src={media.url} alt="" className="h-5 w-5 rounded-full object-cover" />

@@ -20,13 +20,17 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
 
   const videos = () => [source.current, result.current].filter((v): v is HTMLVideoElement => v !== null);
   const longest = () =>
-    videos().reduce<HTMLVideoElement | null>((a, v) => (!a || (v.duration || 0) > (a.duration || 0) ? v : a), null);
+    videos().reduce<HTMLVideoElement | null>(
+      (a, v) => (!a || (v.duration || 0) > (a.duration || 0) ? v : a),
+      null,
+    );
 
   // Metadata can arrive before hydration attaches onLoadedMetadata: read it once on mount too.
   useEffect(() => {
-    const frame = requestAnimationFrame(() => setDuration(Math.max(0, ...videos().map((v) => v.duration || 0))));
+    const frame = requestAnimationFrame(() =>
+      setDuration(Math.max(0, ...videos().map((v) => v.duration || 0))),
+    );
     return () => cancelAnimationFrame(frame);
-     
   }, [resultUrl]);
 
   useEffect(() => {
@@ -45,7 +49,8 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
         for (const v of videos()) {
           if (v === master || v.ended) continue;
           const target = Math.min(master.currentTime, v.duration || 0);
-          if (Math.abs(v.currentTime - target) > 0.12 && master.currentTime < (v.duration || 0)) v.currentTime = target;
+          if (Math.abs(v.currentTime - target) > 0.12 && master.currentTime < (v.duration || 0))
+            v.currentTime = target;
         }
         if (master.ended) setPlaying(false);
       }
@@ -65,7 +70,8 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
     }
     const master = longest();
     if (master?.ended || (master && master.currentTime >= (master.duration || 0) - 0.05)) seek(0);
-    for (const v of videos()) if (v.currentTime < (v.duration || 0) - 0.05) void v.play().catch(() => undefined);
+    for (const v of videos())
+      if (v.currentTime < (v.duration || 0) - 0.05) void v.play().catch(() => undefined);
     setPlaying(true);
   }
 
@@ -80,7 +86,9 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
     <div className="space-y-3">
       <div className="grid gap-4 md:grid-cols-2">
         <figure className="space-y-1">
-          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">Before</figcaption>
+          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">
+            Before
+          </figcaption>
           <video
             ref={source}
             src={sourceUrl}
@@ -93,7 +101,9 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
           />
         </figure>
         <figure className="space-y-1">
-          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">After</figcaption>
+          <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">
+            After
+          </figcaption>
           {resultUrl ? (
             <video
               ref={result}

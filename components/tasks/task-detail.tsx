@@ -30,7 +30,10 @@ function settingsOf(task: TaskView): [string, string][] {
     rows.push(["Aspect ratio", i.aspect_ratio], ["Generate audio", i.generate_audio ? "Yes" : "No"]);
     rows.push(["Negative prompt", i.negative_prompt || "—"]);
     rows.push(["Seed", i.seed === undefined ? "Random" : String(i.seed)]);
-    rows.push(["Safety tolerance", i.safety_tolerance === undefined ? "Provider default" : String(i.safety_tolerance)]);
+    rows.push([
+      "Safety tolerance",
+      i.safety_tolerance === undefined ? "Provider default" : String(i.safety_tolerance),
+    ]);
     rows.push(["Auto-fix prompt", i.auto_fix === false ? "Off" : "On"]);
   }
   rows.push(["Video", i.video_url]);
@@ -55,21 +58,36 @@ function Lineage({ task, lineage }: { task: TaskView; lineage: TaskLineage | und
         {chain.map((t, i) => (
           <li key={t.id} className="flex items-center gap-2">
             {t.id === task.id ? (
-              <span aria-current="page" className="rounded-md border border-accent-500 bg-accent-500/10 px-2 py-1 text-accent-400">
+              <span
+                aria-current="page"
+                className="rounded-md border border-accent-500 bg-accent-500/10 px-2 py-1 text-accent-400"
+              >
                 {MODELS[t.model].family === "veo" ? "Extension" : "Edit"} (this task)
               </span>
             ) : (
-              <Link href={`/tasks/${encodeURIComponent(t.id)}`} className="rounded-md border border-ink-600 px-2 py-1 text-slate-200 hover:bg-ink-800">
+              <Link
+                href={`/tasks/${encodeURIComponent(t.id)}`}
+                className="rounded-md border border-ink-600 px-2 py-1 text-slate-200 hover:bg-ink-800"
+              >
                 {MODELS[t.model].family === "veo" ? "Extension" : "Edit"} {i + 1}
               </Link>
             )}
-            {i < chain.length - 1 ? <span aria-hidden="true" className="text-slate-500">→</span> : null}
+            {i < chain.length - 1 ? (
+              <span aria-hidden="true" className="text-slate-500">
+                →
+              </span>
+            ) : null}
           </li>
         ))}
         {lineage.children.map((c) => (
           <li key={c.id} className="flex items-center gap-2">
-            <span aria-hidden="true" className="text-slate-500">→</span>
-            <Link href={`/tasks/${encodeURIComponent(c.id)}`} className="rounded-md border border-dashed border-ink-600 px-2 py-1 text-slate-300 hover:bg-ink-800">
+            <span aria-hidden="true" className="text-slate-500">
+              →
+            </span>
+            <Link
+              href={`/tasks/${encodeURIComponent(c.id)}`}
+              className="rounded-md border border-dashed border-ink-600 px-2 py-1 text-slate-300 hover:bg-ink-800"
+            >
               Next: {MODELS[c.model].family === "veo" ? "extension" : "edit"} ({c.status})
             </Link>
           </li>
@@ -100,7 +118,9 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
     queryKey: taskKeys.lineage(task.id),
     queryFn: () => fetchLineage(task.id),
     initialData: initialLineage,
-    staleTime: 30_000,
+    // A chain grows from other pages ("Extend this"): always re-read it when the page is shown.
+    initialDataUpdatedAt: 0,
+    staleTime: 0,
   });
   const [copied, setCopied] = useState(false);
   const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
@@ -129,7 +149,10 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
       </div>
       {!isFinished(task) ? <TaskProgress task={task} query={query} /> : null}
       {task.status === "failed" ? (
-        <p role="alert" className="rounded-md border border-rose-400/30 bg-rose-500/10 p-3 text-sm text-rose-200">
+        <p
+          role="alert"
+          className="rounded-md border border-rose-400/30 bg-rose-500/10 p-3 text-sm text-rose-200"
+        >
           {task.error?.message ?? "The task failed."}
         </p>
       ) : null}
@@ -152,7 +175,11 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
           Use these settings
         </Link>
         {task.downloadUrl ? (
-          <a href={task.downloadUrl} download className={`${actionClass} border-accent-500 bg-accent-500 text-ink-950 hover:bg-accent-400`}>
+          <a
+            href={task.downloadUrl}
+            download
+            className={`${actionClass} border-accent-500 bg-accent-500 text-ink-950 hover:bg-accent-400`}
+          >
             Download
           </a>
         ) : null}
@@ -195,7 +222,9 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
             </dd>
             <dt className="text-slate-400">Took</dt>
             <dd className="text-slate-200">
-              {task.completedAt ? formatDuration(Date.parse(task.completedAt) - Date.parse(task.createdAt)) : "—"}
+              {task.completedAt
+                ? formatDuration(Date.parse(task.completedAt) - Date.parse(task.createdAt))
+                : "—"}
             </dd>
           </dl>
         </section>

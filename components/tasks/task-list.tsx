@@ -14,12 +14,22 @@ import { TaskCard } from "./task-card";
 const selectClass = `${inputClass} h-8 w-auto py-0 text-xs`;
 
 /** The Tasks list: every recorded task, newest first, filterable, each followed to the end. */
-export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRetry: (task: TaskView) => void }) {
+export function TaskList({
+  initialPage,
+  onRetry,
+}: {
+  initialPage: TaskPage;
+  onRetry: (task: TaskView) => void;
+}) {
   const [search, setSearch] = useState("");
   const [model, setModel] = useState("");
   const [status, setStatus] = useState("");
   const q = useDeferredValue(search.trim());
-  const filters: TaskFilters = { ...(model ? { model } : {}), ...(status ? { status } : {}), ...(q ? { q } : {}) };
+  const filters: TaskFilters = {
+    ...(model ? { model } : {}),
+    ...(status ? { status } : {}),
+    ...(q ? { q } : {}),
+  };
   const unfiltered = Object.keys(filters).length === 0;
 
   const list = useInfiniteQuery({
@@ -60,7 +70,12 @@ export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRe
             onChange={(e) => setSearch(e.target.value)}
             className={`${inputClass} h-8 min-w-32 flex-1 py-0 text-xs`}
           />
-          <select aria-label="Filter by model" value={model} onChange={(e) => setModel(e.target.value)} className={selectClass}>
+          <select
+            aria-label="Filter by model"
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            className={selectClass}
+          >
             <option value="">All models</option>
             {MODEL_IDS.map((id) => (
               <option key={id} value={id}>
@@ -68,7 +83,12 @@ export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRe
               </option>
             ))}
           </select>
-          <select aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value)} className={selectClass}>
+          <select
+            aria-label="Filter by status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            className={selectClass}
+          >
             <option value="">Any status</option>
             <option value="pending">Pending</option>
             <option value="processing">Processing</option>
@@ -83,8 +103,8 @@ export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRe
             <>
               <p className="font-medium text-slate-300">No tasks yet.</p>
               <p className="mt-1">
-                Choose a model, paste a video link, describe the change, and press Generate. Your tasks will appear
-                here and keep going if you reload.
+                Choose a model, paste a video link, describe the change, and press Generate. Your tasks will
+                appear here and keep going if you reload.
               </p>
             </>
           ) : (
@@ -106,7 +126,11 @@ export function TaskList({ initialPage, onRetry }: { initialPage: TaskPage; onRe
         </p>
       ) : null}
       {list.hasNextPage ? (
-        <Button onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} className="w-full">
+        <Button
+          onClick={() => void list.fetchNextPage()}
+          disabled={list.isFetchingNextPage}
+          className="w-full"
+        >
           {list.isFetchingNextPage ? "Loading…" : "Show older tasks"}
         </Button>
       ) : null}

@@ -71,7 +71,9 @@ export interface TaskFilters {
   q?: string;
 }
 
-export function fetchTasks(params: { cursor?: string | null; limit?: number } & TaskFilters = {}): Promise<TaskPage> {
+export function fetchTasks(
+  params: { cursor?: string | null; limit?: number } & TaskFilters = {},
+): Promise<TaskPage> {
   const qs = new URLSearchParams();
   if (params.cursor) qs.set("cursor", params.cursor);
   if (params.limit) qs.set("limit", String(params.limit));
@@ -92,6 +94,7 @@ export function submitGeneration(
     body: JSON.stringify({
       ...request,
       ...(options.parentTaskId ? { parent_task_id: options.parentTaskId } : {}),
+      ...(options.sourceMeta ? { source_meta: options.sourceMeta } : {}),
     }),
   });
 }

@@ -1,5 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
-import { isFinished, pollInterval } from "../tasks/polling";
+import { needsPolling, pollInterval } from "../tasks/polling";
 import type { TaskView } from "../tasks/types";
 import { fetchTask, taskKeys } from "./api";
 
@@ -10,7 +10,7 @@ export function taskQueryOptions(task: TaskView) {
     queryFn: () => fetchTask(task.id),
     initialData: task,
     initialDataUpdatedAt: Date.parse(task.updatedAt),
-    staleTime: (query) => (isFinished(query.state.data) ? Infinity : 0),
+    staleTime: (query) => (needsPolling(query.state.data) ? 0 : Infinity),
     refetchInterval: (query) => pollInterval(query.state),
     // A presenter's second screen or a background tab still sees the result arrive; the server coalesces polls.
     refetchIntervalInBackground: true,

@@ -23,6 +23,7 @@ export function openSimulatorResult(url: string): fs.ReadStream {
   const name = u.pathname.slice(SIMULATOR_FILES_PATH.length + 1);
   const file = simulatorFilePath(name);
   if (!file) throw new Error("No such simulator file.");
-  if (!simulatorLinkValid(u.searchParams.get("expires"))) throw new Error("The result link has expired (410).");
+  if (!simulatorLinkValid(u.searchParams.get("expires")))
+    throw new Error("The result link has expired (410).");
   return fs.createReadStream(file);
 }

@@ -4,7 +4,10 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 /** Opens a result URL for reading: the guarded client for real links, the sample files for the simulator's. */
-export type ResultSource = (url: string, options: { timeoutMs: number; maxBytes: number }) => Promise<OpenedResult>;
+export type ResultSource = (
+  url: string,
+  options: { timeoutMs: number; maxBytes: number },
+) => Promise<OpenedResult>;
 
 export interface OpenedResult {
   body: Readable;
@@ -52,7 +55,8 @@ export function createArchiver(options: ArchiverOptions) {
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         bytes += chunk.length;
-        if (bytes > maxBytes) return done(new ArchiveError("The result video is larger than our storage cap."));
+        if (bytes > maxBytes)
+          return done(new ArchiveError("The result video is larger than our storage cap."));
         if (head.length < 12) head = Buffer.concat([head, chunk.subarray(0, 12 - head.length)]);
         done(null, chunk);
       },

@@ -16,7 +16,12 @@ export interface DraftSeed {
  * while it lives; after that (and always for the simulator) our stored copy, which only a reachable server can
  * serve.
  */
-export function reusableResultUrl(task: TaskView, origin: string, simulator: boolean, now = Date.now()): string {
+export function reusableResultUrl(
+  task: TaskView,
+  origin: string,
+  simulator: boolean,
+  now = Date.now(),
+): string {
   const fresh =
     task.upstreamResultUrl !== null &&
     /^https?:\/\//.test(task.upstreamResultUrl) &&
@@ -26,7 +31,12 @@ export function reusableResultUrl(task: TaskView, origin: string, simulator: boo
 }
 
 /** The studio's starting values for "Extend this", "Edit this" and "Use these settings". */
-export function draftFor(task: TaskView, action: DraftAction, origin: string, simulator: boolean): DraftSeed | null {
+export function draftFor(
+  task: TaskView,
+  action: DraftAction,
+  origin: string,
+  simulator: boolean,
+): DraftSeed | null {
   if (action === "reuse")
     return { input: task.input, parentTaskId: task.parentId, note: "Settings copied from an earlier task." };
   if (!task.videoUrl) return null;

@@ -25,7 +25,8 @@ function resultSource(): ResultSource {
   const env = getEnv();
   const upstreamOnLoopback = env.simulator || isLoopbackHost(new URL(env.FOXAPI_BASE_URL).hostname);
   return async (url, { timeoutMs, maxBytes }) => {
-    if (env.simulator && isSimulatorResultUrl(url)) return { body: openSimulatorResult(url), contentType: "video/mp4" };
+    if (env.simulator && isSimulatorResultUrl(url))
+      return { body: openSimulatorResult(url), contentType: "video/mp4" };
     const res = await guardedFetch(url, { allowLoopback: upstreamOnLoopback, timeoutMs, maxBytes });
     if (res.status < 200 || res.status >= 300) {
       res.body.destroy();
@@ -57,7 +58,9 @@ export function startBackgroundWorker(intervalMs = 5_000) {
   const run = () => {
     void getTaskService()
       .sweep()
-      .catch((err: unknown) => console.error("[worker] sweep failed:", err instanceof Error ? err.message : err));
+      .catch((err: unknown) =>
+        console.error("[worker] sweep failed:", err instanceof Error ? err.message : err),
+      );
   };
   worker = setInterval(run, intervalMs);
   worker.unref();

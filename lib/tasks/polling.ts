@@ -9,6 +9,14 @@ export function isFinished(task: Pick<TaskView, "status"> | undefined): boolean 
   return task?.status === "completed" || task?.status === "failed";
 }
 
+/** Still worth asking about: unfinished, or finished but its result not yet copied into our storage. */
+export function needsPolling(task: Pick<TaskView, "status" | "storage"> | undefined): boolean {
+  return !isFinished(task) || (task?.status === "completed" && task.storage === "provider");
+}
+
+/** How often to look again at a completed task whose result is still being copied. */
+export const STORAGE_POLL_MS = 5_000;
+
 export interface PollState {
   data: TaskView | undefined;
   dataUpdateCount: number;
@@ -28,7 +36,8 @@ export function pastDeadline(state: Pick<PollState, "data" | "dataUpdatedAt">): 
  * (the server's key rejected, no credit, an unknown task). A `Retry-After` from the server is honoured.
  */
 export function pollInterval(state: PollState): number | false {
-  if (isFinished(state.data) || pastDeadline(state)) return false;
+  if (!needsPolling(state.data) || pastDeadline(state)) return false;
+  if (isFinished(state.data)) return STORAGE_POLL_MS;
   const err = state.error as { retryable?: boolean; retryAfterMs?: number } | null | undefined;
   if (err && err.retryable === false) return false;
   const backoff = Math.min(

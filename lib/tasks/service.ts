@@ -70,9 +70,14 @@ function parseSourceMeta(text: string | null): SourceMeta | null {
 export function cleanSourceMeta(value: unknown): SourceMeta | null {
   if (!value || typeof value !== "object") return null;
   const v = value as Record<string, unknown>;
-  const ok = (n: unknown, max: number): n is number => typeof n === "number" && Number.isFinite(n) && n > 0 && n <= max;
+  const ok = (n: unknown, max: number): n is number =>
+    typeof n === "number" && Number.isFinite(n) && n > 0 && n <= max;
   if (!ok(v.durationSeconds, 24 * 3600) || !ok(v.width, 20_000) || !ok(v.height, 20_000)) return null;
-  return { durationSeconds: Math.round(v.durationSeconds * 1000) / 1000, width: Math.round(v.width), height: Math.round(v.height) };
+  return {
+    durationSeconds: Math.round(v.durationSeconds * 1000) / 1000,
+    width: Math.round(v.width),
+    height: Math.round(v.height),
+  };
 }
 
 function patchFrom(task: NormalizedTask, now: number, previous?: TaskRecord): Partial<TaskRecord> {
@@ -244,7 +249,8 @@ export function createTaskService(options: TaskServiceOptions) {
     if (running) return running;
     const job = (async () => {
       const record = store.get(id);
-      if (!record || record.status !== "completed" || !record.resultUrl || record.archiveStatus === "stored") return;
+      if (!record || record.status !== "completed" || !record.resultUrl || record.archiveStatus === "stored")
+        return;
       store.update(id, { archiveStatus: "pending" });
       try {
         const saved = await archiver.store(id, record.resultUrl);

@@ -17,7 +17,11 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
       throw new ApiError(404, "no_result", "This task has no result video yet.");
     const providerUrl = record.resultUrl;
     const wantsDownload = new URL(request.url).searchParams.has("download");
-    const name = downloadName(record.model, service.get(id).input.prompt, new Date(record.createdAt).toISOString());
+    const name = downloadName(
+      record.model,
+      service.get(id).input.prompt,
+      new Date(record.createdAt).toISOString(),
+    );
     if (record.archiveStatus !== "stored" && wantsDownload) {
       // A download is worth waiting for: try the copy now so the file gets its proper name.
       await service.archive(id);
@@ -31,7 +35,8 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
       });
     }
     const target = new URL(providerUrl, request.url);
-    if (wantsDownload && target.origin === new URL(request.url).origin) target.searchParams.set("download", name);
+    if (wantsDownload && target.origin === new URL(request.url).origin)
+      target.searchParams.set("download", name);
     return NextResponse.redirect(target, { status: 302, headers: { "Cache-Control": "no-store" } });
   } catch (err) {
     return errorResponse(err);
