@@ -8,6 +8,8 @@ const BASE_URL = `http://127.0.0.1:${String(PORT)}`;
 // A fresh data directory per run, so every run starts with an empty task list.
 const DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `retake-e2e-${String(process.pid)}`);
 process.env.E2E_DATA_DIR = DATA_DIR;
+// Built into the app's environment at build time, then searched for in everything a browser can fetch.
+const CANARY_KEY = (process.env.CANARY_KEY ??= "retake-canary-key-7c1e0b");
 
 export default defineConfig({
   testDir: "./e2e",
@@ -16,7 +18,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e-results.json" }]],
+  reporter: [["list"], ["json", { outputFile: ".check/e2e.json" }]],
   use: {
     baseURL: BASE_URL,
     trace: "retain-on-failure",
@@ -34,7 +36,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
     // E2E_SKIP_BUILD=1 reuses a build made by an earlier step (the check script builds once for everything).
-    command: `${process.env.E2E_SKIP_BUILD ? "" : "npx next build && "}npx next start -p ${String(PORT)} -H 127.0.0.1`,
+    command: `${process.env.E2E_SKIP_BUILD ? "" : `FOXAPI_API_KEY=${CANARY_KEY} npx next build && `}npx next start -p ${String(PORT)} -H 127.0.0.1`,
     url: `${BASE_URL}/api/generations?limit=1`,
     timeout: 240_000,
     reuseExistingServer: false,

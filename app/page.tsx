@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { SiteHeader } from "@/components/site-header";
 import { Studio } from "@/components/studio/studio";
 import { formValuesFrom } from "@/components/studio/form-values";
+import { requirePageSession } from "@/lib/auth/page-guard";
 import { getEnv } from "@/lib/env";
 import { getTaskService } from "@/lib/tasks";
 import { type DraftAction, draftFor } from "@/lib/tasks/drafts";
@@ -25,9 +26,13 @@ export default async function StudioPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
+  const params = await searchParams;
+  const query = new URLSearchParams(
+    Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])),
+  ).toString();
+  await requirePageSession(query ? `/?${query}` : "/");
   const env = getEnv();
   const service = getTaskService();
-  const params = await searchParams;
   const from = typeof params.from === "string" ? params.from : null;
   const action = typeof params.action === "string" ? (params.action as DraftAction) : null;
   let initialDraft = null;
@@ -49,7 +54,7 @@ export default async function StudioPage({
   }
   return (
     <>
-      <SiteHeader simulator={env.simulator} />
+      <SiteHeader />
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
         <h1 className="sr-only">Retake studio</h1>
         <Studio

@@ -7,8 +7,8 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-const staticSteps = fs.existsSync("test-results/static.txt")
-  ? fs.readFileSync("test-results/static.txt", "utf8").trim().split("\n").filter(Boolean)
+const staticSteps = fs.existsSync(".check/static.txt")
+  ? fs.readFileSync(".check/static.txt", "utf8").trim().split("\n").filter(Boolean)
   : [];
 for (const line of staticSteps) {
   const [result, name] = line.split(" ");
@@ -18,7 +18,7 @@ for (const line of staticSteps) {
   lines.push(`${name}: ${result === "pass" ? "ok" : "FAILED"}`);
 }
 
-const unit = read("test-results/unit.json");
+const unit = read(".check/unit.json");
 if (unit) {
   passed += unit.numPassedTests;
   failed += unit.numFailedTests;
@@ -28,7 +28,7 @@ if (unit) {
   lines.push("unit: FAILED before reporting");
 }
 
-const e2e = read("test-results/e2e-results.json");
+const e2e = read(".check/e2e.json");
 if (e2e) {
   const ok = e2e.stats.expected + e2e.stats.flaky;
   const bad = e2e.stats.unexpected;

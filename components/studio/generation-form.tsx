@@ -71,7 +71,12 @@ export function GenerationForm({
 
   const [parentTaskId, setParentTaskId] = useState<string | null>(draft?.parentTaskId ?? null);
   const [probe, setProbe] = useState<ProbeState>({ state: "idle" });
-  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<{
+    kind: "ok" | "error";
+    text: string;
+    /** An outcome-unknown submit: offer to send again deliberately, with a new key. */
+    resend?: boolean;
+  } | null>(null);
   const aspectTouched = useRef(false);
   // One idempotency key per attempt: a retry of the same values reuses it, any edit starts a new one.
   const idempotencyKey = useRef(newKey());
@@ -127,7 +132,11 @@ export function GenerationForm({
       });
       void queryClient.invalidateQueries({ queryKey: taskKeys.lists() });
       idempotencyKey.current = newKey();
-      setNotice({ kind: "ok", text: `Started: ${MODELS[task.model].label}. Follow it in Tasks.` });
+      const warnings = Object.values(task.warnings ?? {});
+      setNotice({
+        kind: "ok",
+        text: `Started: ${MODELS[task.model].label}. Follow it in Tasks.${warnings.length > 0 ? ` Note: ${warnings.join(" ")}` : ""}`,
+      });
     },
     onError: (err) => {
       if (err instanceof ApiRequestError && err.fields) {
@@ -136,14 +145,16 @@ export function GenerationForm({
           setError(path as keyof FormValues, { type: "server", message });
         }
       }
+      const unknown = err instanceof ApiRequestError && err.code === "submit_outcome_unknown";
       setNotice({
         kind: "error",
         text:
           err instanceof ApiRequestError
-            ? err.code === "submit_outcome_unknown"
-              ? `${err.message} Check the task list in a minute before trying again, so you are not charged twice.`
+            ? unknown
+              ? `${err.message} Check the task list in a minute: if it isn't there, you can send it again. Pressing Generate with the same settings won't send it twice.`
               : err.message
             : "Something went wrong. Try again.",
+        resend: unknown,
       });
     },
   });
@@ -498,6 +509,24 @@ export function GenerationForm({
               className={cn("text-sm", notice.kind === "error" ? "text-rose-300" : "text-emerald-300")}
             >
               {notice.text}
+              {notice.resend ? (
+                <>
+                  {" "}
+                  <button
+                    type="button"
+                    className="underline"
+                    onClick={() => {
+                      idempotencyKey.current = newKey();
+                      const form = document.querySelector<HTMLFormElement>(
+                        'form[aria-label="New generation"]',
+                      );
+                      form?.requestSubmit();
+                    }}
+                  >
+                    Send it again anyway
+                  </button>
+                </>
+              ) : null}
             </p>
           ) : null}
         </div>

@@ -87,8 +87,8 @@ export function fetchTasks(
 export function submitGeneration(
   request: GenerationRequest,
   options: { idempotencyKey: string; parentTaskId?: string | null; sourceMeta?: SourceMeta | null },
-): Promise<TaskView> {
-  return call<TaskView>("/api/generations", {
+): Promise<TaskView & { warnings?: Record<string, string> }> {
+  return call<TaskView & { warnings?: Record<string, string> }>("/api/generations", {
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": options.idempotencyKey },
     body: JSON.stringify({

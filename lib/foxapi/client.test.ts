@@ -463,6 +463,7 @@ describe("uploadFile", () => {
       url: "https://cdn.foxapi.cc/uploads/clip.mp4",
       filename: "clip.mp4",
       size: 11,
+      createdAt: 1000,
     });
     expect(fake.requests[0]!.body).toBe("hello video");
     expect(fake.requests[0]!.headers["content-type"]).toBe("multipart/form-data; boundary=xyz");
@@ -475,5 +476,22 @@ describe("uploadFile", () => {
     expect(err.code).toBe("upstream_rejected");
     expect(err.options.upstreamCode).toBe("file_too_large_error");
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it("refuses an answer whose URL is not http(s)", async () => {
+    fake.on("POST", "/v1/files/upload/stream", { json: { id: "file-2", url: "javascript:alert(1)" } });
+    const err = await failure(
+      client().uploadFile(new Blob(["x"]).stream(), "multipart/form-data; boundary=b"),
+    );
+    expect(err.code).toBe("upstream_bad_response");
+  });
+
+  it("accepts the answer wrapped in data", async () => {
+    fake.on("POST", "/v1/files/upload/stream", {
+      json: { data: { id: "file-3", url: "https://cdn.foxapi.cc/u/x.png", filename: "x.png", size: 1 } },
+    });
+    const file = await client().uploadFile(new Blob(["x"]).stream(), "multipart/form-data; boundary=b");
+    expect(file.url).toBe("https://cdn.foxapi.cc/u/x.png");
+    expect(file.createdAt).toBeNull();
   });
 });

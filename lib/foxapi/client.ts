@@ -1,5 +1,5 @@
 import { UpstreamError, errorFromResponse, parseRetryAfter } from "./errors";
-import { type NormalizedTask, isSafeTaskId, normalizeTask } from "./normalize";
+import { type NormalizedTask, isSafeTaskId, normalizeTask, safeUrl } from "./normalize";
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -30,6 +30,8 @@ export interface UploadedFile {
   url: string;
   filename: string | null;
   size: number | null;
+  /** Milliseconds since the epoch, when the upstream said. */
+  createdAt: number | null;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -227,14 +229,22 @@ export function createFoxClient(options: FoxClientOptions): FoxClient {
         // Node's fetch needs this to stream a request body.
         ...({ duplex: "half" } as object),
       });
-      const obj = (json ?? {}) as Record<string, unknown>;
-      const url = typeof obj.url === "string" ? obj.url : null;
-      if (!url) throw new UpstreamError("upstream_bad_response", "FoxAPI's upload answer had no URL.");
+      const outer = (json && typeof json === "object" ? json : {}) as Record<string, unknown>;
+      // Accept the documented flat answer and the `{ data: {…} }` wrapper some FoxAPI endpoints use.
+      const obj =
+        outer.url === undefined && outer.data && typeof outer.data === "object"
+          ? (outer.data as Record<string, unknown>)
+          : outer;
+      // The URL goes into a form and on to the models: http(s) only (or the simulator's own paths).
+      const url = safeUrl(obj.url, options.allowRootRelativeUrls ?? false);
+      if (!url) throw new UpstreamError("upstream_bad_response", "FoxAPI's upload answer had no usable URL.");
+      const created = typeof obj.created === "number" && Number.isFinite(obj.created) ? obj.created : null;
       return {
-        id: typeof obj.id === "string" ? obj.id : null,
+        id: typeof obj.id === "string" ? scrub(obj.id) : null,
         url,
-        filename: typeof obj.filename === "string" ? obj.filename : null,
+        filename: typeof obj.filename === "string" ? scrub(obj.filename) : null,
         size: typeof obj.size === "number" ? obj.size : null,
+        createdAt: created === null ? null : created > 1e12 ? created : created * 1000,
       };
     },
   };

@@ -1,4 +1,5 @@
 import "server-only";
+import path from "node:path";
 import { getEnv } from "../env";
 import { SIMULATOR_BASE_URL, createSimulatorFetch } from "../simulator";
 import { type FoxClient, createFoxClient } from "./client";
@@ -22,6 +23,7 @@ export function getFoxClient(): FoxClient {
         fetch: createSimulatorFetch({
           durationMs: env.SIMULATOR_DURATION_MS,
           linkTtlSeconds: env.SIMULATOR_LINK_TTL_SECONDS,
+          uploadsDir: path.join(env.dataDir, "uploads"),
         }),
         allowRootRelativeUrls: true,
       })

@@ -42,7 +42,7 @@ const num = (v: unknown): number | null => {
  * A result URL we are willing to hand to a browser: absolute http(s), or (simulator only) a path on our own
  * origin. Anything else (`javascript:`, `data:`) is dropped.
  */
-function safeUrl(v: unknown, allowRootRelative: boolean): string | null {
+export function safeUrl(v: unknown, allowRootRelative: boolean): string | null {
   const s = str(v);
   if (!s) return null;
   if (allowRootRelative && s.startsWith("/") && !s.startsWith("//")) return s;

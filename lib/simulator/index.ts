@@ -7,6 +7,7 @@ import {
   type ModelId,
 } from "../models";
 import type { FetchLike } from "../foxapi/client";
+import { handleSimulatorUpload } from "./uploads";
 
 /**
  * A FoxAPI-compatible fake, reached through the real client via an injected `fetch`, so demo mode runs the same
@@ -26,6 +27,8 @@ import type { FetchLike } from "../foxapi/client";
 export interface SimulatorOptions {
   durationMs: number;
   linkTtlSeconds: number;
+  /** Where `POST /v1/files/upload/stream` keeps files (`${DATA_DIR}/uploads`); without it uploads are refused. */
+  uploadsDir?: string;
   now?: () => number;
   random?: () => number;
 }
@@ -188,6 +191,10 @@ export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
       return error(401, "authentication_error", "Missing or invalid API key.", "invalid_api_key");
     const url = new URL(req.url);
     if (req.method === "POST" && url.pathname === "/v1/videos/generations") return createTask(req);
+    if (req.method === "POST" && url.pathname === "/v1/files/upload/stream")
+      return options.uploadsDir
+        ? handleSimulatorUpload(req, options.uploadsDir, now)
+        : error(503, "service_unavailable_error", "The simulator has nowhere to keep uploads.");
     const taskMatch = /^\/v1\/tasks\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && taskMatch) {
       const task = decodeId(decodeURIComponent(taskMatch[1]!));

@@ -5,7 +5,9 @@ import { getFoxClient } from "../foxapi";
 import { isLoopbackHost } from "../net/loopback";
 import { guardedFetch } from "../net/guarded-fetch";
 import { isSimulatorResultUrl, openSimulatorResult } from "../simulator/files";
+import { createRateLimiter } from "../auth/rate-limit";
 import { type ResultSource, createArchiver } from "./archive";
+import { createMediaChecker } from "./media-check";
 import { type TaskService, createTaskService } from "./service";
 import { TaskStore } from "./store";
 
@@ -21,13 +23,19 @@ export function getTaskStore(): TaskStore {
  * Where result videos are read from: the simulator's own links from its files, everything else through the one
  * guarded client (loopback allowed only when the upstream itself is on loopback, as a fake FoxAPI in tests is).
  */
+/** Loopback media is acceptable only when the upstream itself is on loopback: the simulator or a local fake. */
+function upstreamOnLoopback(): boolean {
+  const env = getEnv();
+  return env.simulator || isLoopbackHost(new URL(env.FOXAPI_BASE_URL).hostname);
+}
+
 function resultSource(): ResultSource {
   const env = getEnv();
-  const upstreamOnLoopback = env.simulator || isLoopbackHost(new URL(env.FOXAPI_BASE_URL).hostname);
+  const allowLoopback = upstreamOnLoopback();
   return async (url, { timeoutMs, maxBytes }) => {
     if (env.simulator && isSimulatorResultUrl(url))
       return { body: openSimulatorResult(url), contentType: "video/mp4" };
-    const res = await guardedFetch(url, { allowLoopback: upstreamOnLoopback, timeoutMs, maxBytes });
+    const res = await guardedFetch(url, { allowLoopback, timeoutMs, maxBytes });
     if (res.status < 200 || res.status >= 300) {
       res.body.destroy();
       throw new Error(`The result link answered HTTP ${String(res.status)}.`);
@@ -43,8 +51,18 @@ export function getTaskService(): TaskService {
     client: getFoxClient(),
     minIntervalMs: getEnv().STATUS_MIN_INTERVAL_MS,
     archiver: createArchiver({ dir: path.join(getEnv().dataDir, "results"), source: resultSource() }),
+    mediaCheck: createMediaChecker({ allowLoopback: upstreamOnLoopback() }),
+    maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
   });
   return service;
+}
+
+let submitLimiter: ReturnType<typeof createRateLimiter> | undefined;
+
+/** Per-session limit on starting tasks: 20 a minute, in bursts of up to 20. */
+export function getSubmitLimiter() {
+  submitLimiter ??= createRateLimiter({ capacity: 20, refillPerSecond: 20 / 60 });
+  return submitLimiter;
 }
 
 let worker: ReturnType<typeof setInterval> | undefined;
@@ -73,4 +91,5 @@ export function resetTaskServiceForTests() {
   store?.close();
   store = undefined;
   service = undefined;
+  submitLimiter = undefined;
 }

@@ -34,4 +34,43 @@ export const MIGRATIONS: string[] = [
    ALTER TABLE tasks ADD COLUMN archived_at INTEGER;
    CREATE INDEX tasks_by_parent ON tasks (parent_id);
    CREATE INDEX tasks_by_status ON tasks (status, created_at DESC);`,
+  // Trust: every submit is recorded before the upstream is called (idempotency keys, the daily spend cap),
+  // and sign-in sessions can be revoked.
+  `CREATE TABLE submissions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_id TEXT NOT NULL,
+     idempotency_key TEXT,
+     request_hash TEXT NOT NULL,
+     state TEXT NOT NULL,
+     task_id TEXT,
+     error TEXT,
+     day TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     UNIQUE (session_id, idempotency_key)
+   );
+   CREATE INDEX submissions_by_day ON submissions (day, state);
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );`,
+  // Local files uploaded to become public URLs, remembered so the same file is not uploaded twice before the
+  // upstream deletes it (about 72 h).
+  `CREATE TABLE uploads (
+     id TEXT PRIMARY KEY,
+     upstream_id TEXT,
+     session_id TEXT NOT NULL,
+     url TEXT NOT NULL,
+     filename TEXT NOT NULL,
+     content_type TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     fingerprint TEXT,
+     meta TEXT,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX uploads_by_expiry ON uploads (expires_at);
+   CREATE INDEX uploads_by_fingerprint ON uploads (fingerprint);`,
 ];

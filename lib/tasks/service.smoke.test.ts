@@ -15,7 +15,7 @@ describe("task service over the simulator", () => {
       allowRootRelativeUrls: true,
     });
     const service = createTaskService({ store: new TaskStore(":memory:"), client, minIntervalMs: 1000, now });
-    const task = await service.submit({
+    const { task } = await service.submit({
       model: "veo-3.1-extend",
       prompt: "The camera keeps panning",
       video_url: "https://example.com/a.mp4",

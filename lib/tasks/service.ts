@@ -16,6 +16,8 @@ import {
 } from "../foxapi/normalize";
 import { ApiError } from "../api/errors";
 import type { Archiver } from "./archive";
+import type { MediaChecker } from "./media-check";
+import { type Submission, createSubmissions, hashRequest, secondsToNextDay } from "./submissions";
 import type { TaskRecord, TaskStore } from "./store";
 import type { SourceMeta, TaskLineage, TaskPage, TaskView } from "./types";
 
@@ -27,6 +29,26 @@ export interface TaskServiceOptions {
   now?: () => number;
   /** Copies completed results into our storage; without one, results stay on the provider's link. */
   archiver?: Archiver;
+  /** Looks at the request's media links before anything is spent. */
+  mediaCheck?: MediaChecker;
+  /** MAX_TASKS_PER_DAY: submits reserved per UTC day, counted in the store. */
+  maxTasksPerDay?: number;
+}
+
+export interface SubmitMeta {
+  parentId?: string | null;
+  sourceMeta?: unknown;
+  /** Scopes idempotency keys: one team member's key never answers for another's. */
+  sessionId?: string;
+  idempotencyKey?: string | null;
+}
+
+export interface SubmitResult {
+  task: TaskView;
+  /** Links our server couldn't confirm, by field. */
+  warnings: Record<string, string>;
+  /** True when this answer repeats an earlier submit with the same key (no new upstream call). */
+  replayed: boolean;
 }
 
 /** FoxAPI's result links expire 24 hours after completion (contract §2). */
@@ -121,11 +143,11 @@ export function createTaskService(options: TaskServiceOptions) {
   const inFlight = new Map<string, Promise<TaskView>>();
 
   const archiving = new Map<string, Promise<void>>();
+  const submissions = createSubmissions(store);
+  /** Submits on their way upstream, by session and idempotency key: a concurrent duplicate waits for the first. */
+  const submitting = new Map<string, Promise<SubmitResult>>();
 
-  async function submit(
-    body: unknown,
-    meta: { parentId?: string | null; sourceMeta?: unknown } = {},
-  ): Promise<TaskView> {
+  async function submit(body: unknown, meta: SubmitMeta = {}): Promise<SubmitResult> {
     const parsed = generationRequestSchema.safeParse(body);
     if (!parsed.success)
       throw new ApiError(422, "invalid_request", "Some fields need fixing before this can be generated.", {
@@ -133,7 +155,110 @@ export function createTaskService(options: TaskServiceOptions) {
       });
     const request = parsed.data;
     const parentId = meta.parentId && store.get(meta.parentId) ? meta.parentId : null;
-    const task = await client.createTask(toUpstreamBody(request));
+    const sessionId = meta.sessionId ?? "anonymous";
+    const key = meta.idempotencyKey?.trim() || null;
+    if (key !== null && !/^[\x21-\x7e]{1,255}$/.test(key))
+      throw new ApiError(
+        400,
+        "invalid_idempotency_key",
+        "The Idempotency-Key header must be 1–255 visible ASCII characters.",
+      );
+
+    // Links FoxAPI could never fetch, or that serve the wrong thing, are refused before anything is spent.
+    const media = options.mediaCheck ? await options.mediaCheck(request) : { errors: {}, warnings: {} };
+    if (Object.keys(media.errors).length > 0)
+      throw new ApiError(422, "invalid_media", "Some links can't be used: see the highlighted fields.", {
+        fields: media.errors,
+      });
+
+    const hash = hashRequest({ request, parentId });
+    const reservation = submissions.reserve({
+      sessionId,
+      key,
+      hash,
+      cap: options.maxTasksPerDay,
+      now: now(),
+    });
+    if (reservation.kind === "over_cap")
+      throw new ApiError(
+        429,
+        "daily_limit_reached",
+        `Today's limit of ${String(reservation.cap)} tasks is used up. It resets at midnight UTC.`,
+        { retryAfterSeconds: secondsToNextDay(now()) },
+      );
+    if (reservation.kind === "mismatch")
+      throw new ApiError(
+        422,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different request. Send a new key for new settings.",
+      );
+    if (reservation.kind === "existing") return replay(reservation.submission, `${sessionId}\n${key ?? ""}`);
+
+    const flightKey = `${sessionId}\n${key ?? String(reservation.submission.id)}`;
+    const job = send(request, parentId, meta.sourceMeta, reservation.submission.id).then((task) => ({
+      task,
+      warnings: media.warnings,
+      replayed: false,
+    }));
+    submitting.set(flightKey, job);
+    try {
+      return await job;
+    } finally {
+      submitting.delete(flightKey);
+    }
+  }
+
+  /** A repeat of a submit we have seen: the same answer, never a second upstream call. */
+  async function replay(sub: Submission, flightKey: string): Promise<SubmitResult> {
+    if (sub.state === "created" && sub.taskId)
+      return { task: toView(getRecord(sub.taskId)), warnings: {}, replayed: true };
+    if (sub.state === "sending") {
+      const running = submitting.get(flightKey);
+      if (running) return { ...(await running), replayed: true };
+      throw new ApiError(
+        409,
+        "submit_in_progress",
+        "This request is still being sent. Check the task list in a moment.",
+      );
+    }
+    const stored = sub.error
+      ? (JSON.parse(sub.error) as { status: number; code: string; message: string })
+      : null;
+    if (sub.state === "unknown")
+      throw new ApiError(
+        504,
+        "submit_outcome_unknown",
+        stored?.message ?? "The outcome of this request is unknown.",
+      );
+    throw new ApiError(
+      stored?.status ?? 502,
+      stored?.code ?? "upstream_error",
+      stored?.message ?? "FoxAPI refused this request.",
+    );
+  }
+
+  async function send(
+    request: GenerationRequest,
+    parentId: string | null,
+    sourceMeta: unknown,
+    submissionId: number,
+  ): Promise<TaskView> {
+    let task: NormalizedTask;
+    try {
+      task = await client.createTask(toUpstreamBody(request));
+    } catch (err) {
+      const unknown = !(err instanceof UpstreamError) || err.code === "submit_outcome_unknown";
+      const status = err instanceof UpstreamError ? err.httpStatus : 502;
+      const code = err instanceof UpstreamError ? err.code : "upstream_error";
+      const message =
+        err instanceof UpstreamError
+          ? err.message
+          : "Something went wrong while sending the request. The task may or may not have been created.";
+      submissions.finish(submissionId, unknown ? "unknown" : "rejected", null, { status, code, message });
+      throw unknown && !(err instanceof UpstreamError)
+        ? new UpstreamError("submit_outcome_unknown", message)
+        : err;
+    }
     const at = now();
     // Recorded the moment the upstream returns an id: a paid job is never lost to a reload or a crash.
     const record: TaskRecord = {
@@ -153,7 +278,7 @@ export function createTaskService(options: TaskServiceOptions) {
       updatedAt: at,
       completedAt: isTerminal(task.status) ? at : null,
       checkedAt: at,
-      sourceMeta: JSON.stringify(cleanSourceMeta(meta.sourceMeta)),
+      sourceMeta: JSON.stringify(cleanSourceMeta(sourceMeta)),
       resultExpiresAt: task.status === "completed" && task.resultUrl ? at + PROVIDER_LINK_TTL_MS : null,
       archiveStatus: null,
       archivePath: null,
@@ -163,7 +288,10 @@ export function createTaskService(options: TaskServiceOptions) {
       archiveNextAt: null,
       archivedAt: null,
     };
-    store.insert(record);
+    store.db.transaction(() => {
+      store.insert(record);
+      submissions.finish(submissionId, "created", record.id, null);
+    })();
     if (record.status === "completed") void archive(record.id);
     return toView(record);
   }

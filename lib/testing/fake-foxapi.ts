@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -22,6 +23,20 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** The raw body as received, decoded as UTF-8. */
   body: string;
+  /** The raw body's bytes (its first `keepBodyBytes` only, when that option is set). */
+  raw: Buffer;
+  /** How many body bytes arrived, kept or not. */
+  bodyBytes: number;
+  /** SHA-256 (hex) of every body byte that arrived. */
+  bodySha256: string;
+}
+
+export interface FakeFoxApiOptions {
+  /**
+   * Keep at most this many body bytes per request (the rest is counted and hashed, not held), so a test that
+   * streams a large body can measure its own memory without the fake's buffer in the way.
+   */
+  keepBodyBytes?: number;
 }
 
 export interface FakeReply {
@@ -100,7 +115,8 @@ export function foxTask(overrides: Record<string, unknown> = {}): Record<string,
   };
 }
 
-export async function startFakeFoxApi(): Promise<FakeFoxApi> {
+export async function startFakeFoxApi(options: FakeFoxApiOptions = {}): Promise<FakeFoxApi> {
+  const keep = options.keepBodyBytes ?? Infinity;
   const requests: RecordedRequest[] = [];
   let routes: Route[] = [];
   let queues: Route[] = [];
@@ -134,7 +150,20 @@ export async function startFakeFoxApi(): Promise<FakeFoxApi> {
 
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
+    let kept = 0;
+    let total = 0;
+    const hash = createHash("sha256");
+    req.on("data", (c: Buffer) => {
+      total += c.length;
+      hash.update(c);
+      if (kept < keep) {
+        const part = kept + c.length <= keep ? c : c.subarray(0, keep - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+    });
+    // A client that aborts mid-body (as the upload relay does at its cap) is not an error for the fake.
+    req.on("error", () => undefined);
     req.on("end", () => {
       const url = req.url ?? "/";
       const parsed = new URL(url, "http://fake.invalid");
@@ -145,6 +174,9 @@ export async function startFakeFoxApi(): Promise<FakeFoxApi> {
         query: parsed.searchParams,
         headers: req.headers,
         body: Buffer.concat(chunks).toString("utf8"),
+        raw: Buffer.concat(chunks),
+        bodyBytes: total,
+        bodySha256: hash.digest("hex"),
       };
       requests.push(recorded);
       respond(recorded, res).catch((err: unknown) => {

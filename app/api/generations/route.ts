@@ -1,12 +1,14 @@
 import { NextResponse } from "next/server";
-import { errorResponse, readJson } from "@/lib/api/errors";
-import { getTaskService } from "@/lib/tasks";
+import { ApiError, errorResponse, readJson } from "@/lib/api/errors";
+import { guardRequest } from "@/lib/api/guards";
+import { getSubmitLimiter, getTaskService } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/generations - recorded tasks, newest first, paged (?cursor=&limit=&model=&status=&q=)
-export function GET(request: Request) {
+export async function GET(request: Request) {
   try {
+    await guardRequest(request);
     const params = new URL(request.url).searchParams;
     const limit = params.get("limit");
     const page = getTaskService().list({
@@ -22,9 +24,20 @@ export function GET(request: Request) {
   }
 }
 
-// POST /api/generations - validate, submit upstream, record, answer the task
+// POST /api/generations - access → validate → idempotency and spend cap → upstream → record → the task
 export async function POST(request: Request) {
   try {
+    const caller = await guardRequest(request, { mutating: true, kind: "json" });
+    const limit = getSubmitLimiter().take(caller.sessionId);
+    if (!limit.ok)
+      throw new ApiError(
+        429,
+        "rate_limited",
+        `Too many tasks started at once. Wait ${String(limit.retryAfterSeconds)} s.`,
+        {
+          retryAfterSeconds: limit.retryAfterSeconds,
+        },
+      );
     const body = await readJson(request);
     // Two fields ride along with the generation itself: the task this one continues, and what the browser
     // measured of the source clip. Neither goes upstream.
@@ -33,11 +46,22 @@ export async function POST(request: Request) {
       source_meta: sourceMeta,
       ...generation
     } = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
-    const task = await getTaskService().submit(generation, {
+    const result = await getTaskService().submit(generation, {
       parentId: typeof parentId === "string" ? parentId : null,
       sourceMeta,
+      sessionId: caller.sessionId,
+      idempotencyKey: request.headers.get("idempotency-key"),
     });
-    return NextResponse.json(task, { status: 201, headers: { "Cache-Control": "no-store" } });
+    return NextResponse.json(
+      { ...result.task, warnings: result.warnings },
+      {
+        status: result.replayed ? 200 : 201,
+        headers: {
+          "Cache-Control": "no-store",
+          ...(result.replayed ? { "Idempotent-Replayed": "true" } : {}),
+        },
+      },
+    );
   } catch (err) {
     return errorResponse(err);
   }

@@ -115,7 +115,7 @@ function post(body: unknown, headers: Record<string, string> = { "Content-Type":
 }
 
 function list(query = "") {
-  return read(collection.GET(new Request(`${ORIGIN}/api/generations${query}`)));
+  return collection.GET(new Request(`${ORIGIN}/api/generations${query}`)).then(read);
 }
 
 function getTask(id: string) {

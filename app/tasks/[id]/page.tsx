@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { SiteHeader } from "@/components/site-header";
 import { TaskDetail } from "@/components/tasks/task-detail";
 import { ApiError } from "@/lib/api/errors";
-import { getEnv } from "@/lib/env";
+import { requirePageSession } from "@/lib/auth/page-guard";
 import { MODELS } from "@/lib/models";
 import { getTaskService } from "@/lib/tasks";
 
@@ -20,16 +20,20 @@ function load(id: string) {
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const { task } = load(decodeURIComponent((await params).id));
+  const raw = (await params).id;
+  await requirePageSession(`/tasks/${raw}`);
+  const { task } = load(decodeURIComponent(raw));
   return { title: `${MODELS[task.model].label}: ${task.input.prompt.slice(0, 60)} · Retake` };
 }
 
 // /tasks/{id} - a shareable page, rendered on the server with the task's current state
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
-  const { task, lineage } = load(decodeURIComponent((await params).id));
+  const raw = (await params).id;
+  await requirePageSession(`/tasks/${raw}`);
+  const { task, lineage } = load(decodeURIComponent(raw));
   return (
     <>
-      <SiteHeader simulator={getEnv().simulator} />
+      <SiteHeader />
       <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6">
         <TaskDetail initial={task} initialLineage={lineage} />
       </main>

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { ApiError, errorResponse } from "@/lib/api/errors";
+import { guardRequest } from "@/lib/api/guards";
 import { serveFile } from "@/lib/http/serve-file";
 import { getTaskService } from "@/lib/tasks";
 import { downloadName } from "@/lib/tasks/naming";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 // until the copy is stored, a redirect to the provider's link
 export async function GET(request: Request, ctx: { params: Promise<{ id: string }> }) {
   try {
+    await guardRequest(request);
     const { id } = await ctx.params;
     const service = getTaskService();
     let record = service.record(id);

@@ -1,4 +1,6 @@
 import { NextResponse } from "next/server";
+import { errorResponse } from "@/lib/api/errors";
+import { guardRequest } from "@/lib/api/guards";
 import { getEnv } from "@/lib/env";
 import { serveFile } from "@/lib/http/serve-file";
 import { simulatorLinkValid } from "@/lib/simulator";
@@ -8,6 +10,11 @@ export const dynamic = "force-dynamic";
 
 // GET /api/simulator/files/{name} - the simulator's "CDN": result videos whose links expire like FoxAPI's
 export async function GET(request: Request, ctx: { params: Promise<{ name: string }> }) {
+  try {
+    await guardRequest(request);
+  } catch (err) {
+    return errorResponse(err);
+  }
   const { name } = await ctx.params;
   const notFound = (message: string, status = 404) =>
     NextResponse.json(

@@ -1,0 +1,83 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import {
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  createSession,
+  readCookie,
+  revokeSession,
+  safeEqual,
+  sessionCookieHeader,
+} from "@/lib/auth/session";
+import { createRateLimiter } from "@/lib/auth/rate-limit";
+import { ApiError, errorResponse, readJson } from "@/lib/api/errors";
+import { checkContentType, checkSameOrigin, sessionFromCookieHeader, sessionKey } from "@/lib/api/guards";
+import { getEnv } from "@/lib/env";
+import { getTaskStore } from "@/lib/tasks";
+
+export const dynamic = "force-dynamic";
+
+// Guessing a passcode is slow: 5 tries a minute per address, 30 a minute in all.
+const perClient = createRateLimiter({ capacity: 5, refillPerSecond: 5 / 60 });
+const overall = createRateLimiter({ capacity: 30, refillPerSecond: 30 / 60 });
+
+const body = z.object({ passcode: z.string().max(1000) });
+
+const isHttps = (request: Request) =>
+  (request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "")) === "https";
+
+// GET /api/session - whether a passcode is required and whether this caller is signed in
+export function GET(request: Request) {
+  const required = Boolean(getEnv().ACCESS_PASSCODE);
+  const signedIn = sessionFromCookieHeader(request.headers.get("cookie")) !== null;
+  return NextResponse.json({ required, signedIn }, { headers: { "Cache-Control": "no-store" } });
+}
+
+// POST /api/session - sign in with the team passcode; sets the session cookie
+export async function POST(request: Request) {
+  try {
+    checkSameOrigin(request);
+    checkContentType(request, "json");
+    const passcode = getEnv().ACCESS_PASSCODE;
+    if (!passcode)
+      throw new ApiError(404, "no_passcode", "This server has no passcode: there is nothing to sign in to.");
+    const client = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+    for (const limit of [perClient.take(client), overall.take("all")])
+      if (!limit.ok)
+        throw new ApiError(
+          429,
+          "too_many_attempts",
+          `Too many sign-in attempts. Wait ${String(limit.retryAfterSeconds)} s and try again.`,
+          {
+            retryAfterSeconds: limit.retryAfterSeconds,
+          },
+        );
+    const parsed = body.safeParse(await readJson(request, 4096));
+    if (!parsed.success || !safeEqual(parsed.data.passcode, passcode))
+      throw new ApiError(401, "wrong_passcode", "That passcode is not right.");
+    const session = createSession(getTaskStore(), sessionKey());
+    const res = NextResponse.json({ signedIn: true }, { headers: { "Cache-Control": "no-store" } });
+    res.headers.append(
+      "Set-Cookie",
+      sessionCookieHeader(session.cookie, { secure: isHttps(request), maxAgeSeconds: SESSION_TTL_MS / 1000 }),
+    );
+    return res;
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
+
+// DELETE /api/session - sign out: the session is revoked on the server, not only forgotten by the browser
+export function DELETE(request: Request) {
+  try {
+    checkSameOrigin(request);
+    const id = sessionFromCookieHeader(request.headers.get("cookie"));
+    const cookie = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+    if (id && id !== "anonymous" && cookie) revokeSession(getTaskStore(), id);
+    const res = NextResponse.json({ signedIn: false }, { headers: { "Cache-Control": "no-store" } });
+    res.headers.append("Set-Cookie", sessionCookieHeader("", { secure: isHttps(request), maxAgeSeconds: 0 }));
+    return res;
+  } catch (err) {
+    return errorResponse(err);
+  }
+}

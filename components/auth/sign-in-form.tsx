@@ -1,0 +1,67 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { FieldError, inputClass } from "@/components/ui/field";
+
+/** The passcode form. On success the browser goes where it was headed (a path on this site only). */
+export function SignInForm({ next }: { next: string }) {
+  const [passcode, setPasscode] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit() {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch("/api/session", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ passcode }),
+      });
+      if (res.ok) {
+        window.location.assign(next);
+        return;
+      }
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+      setError(body?.error?.message ?? "Sign-in failed. Try again.");
+    } catch {
+      setError("Could not reach the server. Check your connection.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      aria-label="Sign in"
+      className="space-y-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div className="space-y-1.5">
+        <label htmlFor="passcode" className="text-sm font-medium text-slate-200">
+          Team passcode
+        </label>
+        <input
+          id="passcode"
+          type="password"
+          autoComplete="current-password"
+          required
+          autoFocus
+          value={passcode}
+          onChange={(e) => setPasscode(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? "passcode-error" : undefined}
+          className={inputClass}
+        />
+        {error ? <FieldError id="passcode-error">{error}</FieldError> : null}
+      </div>
+      <Button type="submit" variant="primary" disabled={busy || passcode === ""} className="w-full">
+        {busy ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * A server of a test's own, from the same production build (.next-e2e) as the main one, with its own port, data
+ * directory and environment: for tests that restart it, set a passcode or a real (fake-upstream) key.
+ */
+export interface OwnServer {
+  url: string;
+  dataDir: string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitUp(url: string) {
+  for (let i = 0; i < 150; i++) {
+    try {
+      const res = await fetch(`${url}/sign-in`, { redirect: "manual" });
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server at ${url} did not start`);
+}
+
+export async function startOwnServer(port: number, env: Record<string, string>): Promise<OwnServer> {
+  const url = `http://127.0.0.1:${String(port)}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "retake-own-"));
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+      env: {
+        ...process.env,
+        NEXT_DIST_DIR: ".next-e2e",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATA_DIR: dataDir,
+        FOXAPI_API_KEY: "",
+        SIMULATOR_DURATION_MS: "4000",
+        STATUS_MIN_INTERVAL_MS: "500",
+        ...env,
+      },
+      detached: true,
+      stdio: "ignore",
+    });
+    await waitUp(url);
+  };
+  const stop = async () => {
+    if (child?.pid) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    child = undefined;
+    for (let i = 0; i < 50; i++) {
+      try {
+        await fetch(url);
+      } catch {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await start();
+  return {
+    url,
+    dataDir,
+    stop,
+    async restart() {
+      await stop();
+      await start();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import "server-only";
+import type { GenerationRequest } from "../models";
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES } from "../models/shared";
+import { GuardedFetchError, checkUrlTarget, guardedFetch } from "../net/guarded-fetch";
+
+export interface MediaReport {
+  /** Definite problems: the submit is refused with these on their fields, before anything is spent. */
+  errors: Record<string, string>;
+  /** What our server couldn't confirm: shown, but the upstream may still manage. */
+  warnings: Record<string, string>;
+}
+
+export type MediaChecker = (request: GenerationRequest) => Promise<MediaReport>;
+
+interface Target {
+  field: string;
+  url: string;
+  kind: "video" | "image";
+}
+
+function targetsOf(req: GenerationRequest): Target[] {
+  const out: Target[] = [{ field: "video_url", url: req.video_url, kind: "video" }];
+  if (req.model === "kling-o3-video-to-video-edit") {
+    req.image_urls.forEach((url, i) => out.push({ field: `image_urls.${String(i)}`, url, kind: "image" }));
+    req.elements.forEach((e, i) => {
+      out.push({ field: `elements.${String(i)}.frontal_image_url`, url: e.frontal_image_url, kind: "image" });
+      e.reference_image_urls.forEach((url, k) =>
+        out.push({ field: `elements.${String(i)}.reference_image_urls.${String(k)}`, url, kind: "image" }),
+      );
+    });
+  }
+  return out;
+}
+
+const OCTET = /^(application|binary)\/octet-stream/i;
+const MB = (n: number) => `${String(Math.round(n / (1024 * 1024)))} MB`;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms).unref()),
+  ]);
+}
+
+/** Size from `Content-Length`, or from `Content-Range: bytes 0-0/TOTAL` when we had to ask for one byte. */
+function sizeOf(headers: Record<string, string>): number | null {
+  const range = /\/(\d+)$/.exec(headers["content-range"] ?? "");
+  if (range) return Number(range[1]);
+  const length = Number(headers["content-length"]);
+  return Number.isFinite(length) && headers["content-length"] !== undefined ? length : null;
+}
+
+async function checkOne(
+  t: Target,
+  allowLoopback: boolean,
+  timeoutMs: number,
+): Promise<{ error?: string; warning?: string }> {
+  const target = await withTimeout(checkUrlTarget(t.url, { allowLoopback }), timeoutMs, null);
+  if (target === null)
+    return { warning: "Our server couldn't look up this link in time; FoxAPI may still reach it." };
+  if (!target.ok) {
+    if (target.code === "dns_failed")
+      return {
+        warning: "Our server couldn't find this host. Check the link; FoxAPI has to be able to fetch it.",
+      };
+    return {
+      error:
+        target.code === "blocked_address"
+          ? "This link points at a private, loopback or link-local address, which FoxAPI could never fetch. Use a public link."
+          : target.reason,
+    };
+  }
+  try {
+    let res = await guardedFetch(t.url, { method: "HEAD", allowLoopback, timeoutMs, maxRedirects: 3 });
+    res.body.destroy();
+    if (res.status === 405 || res.status === 501 || res.status === 403) {
+      // Some hosts refuse HEAD: ask for one byte instead.
+      res = await guardedFetch(t.url, {
+        headers: { Range: "bytes=0-0" },
+        allowLoopback,
+        timeoutMs,
+        maxRedirects: 3,
+        maxBytes: 64 * 1024,
+      });
+      res.body.destroy();
+    }
+    if (res.status >= 400)
+      return {
+        warning: `This link answered HTTP ${String(res.status)} to our server. Check that it is public.`,
+      };
+    const type = (res.headers["content-type"] ?? "").toLowerCase();
+    if (type && !OCTET.test(type) && !type.startsWith(`${t.kind}/`))
+      return {
+        error:
+          t.kind === "video"
+            ? `This link serves ${type.split(";")[0]!}, not a video. Link to the MP4 or MOV file itself.`
+            : `This link serves ${type.split(";")[0]!}, not an image. Link to the JPEG or PNG file itself.`,
+      };
+    const size = sizeOf(res.headers);
+    const cap = t.kind === "video" ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
+    if (size !== null && size > cap)
+      return {
+        error: `This ${t.kind} is ${MB(size)}; the limit is ${MB(cap)}. ${t.kind === "video" ? "Trim or compress it first." : "Use a smaller image."}`,
+      };
+    return {};
+  } catch (err) {
+    const why = err instanceof GuardedFetchError ? err.message : "the connection failed";
+    if (
+      err instanceof GuardedFetchError &&
+      (err.code === "blocked_address" || err.code === "scheme_not_allowed")
+    )
+      return { error: `This link redirects somewhere FoxAPI could never fetch: ${why}` };
+    return { warning: `Our server couldn't check this link (${why}). FoxAPI may still be able to fetch it.` };
+  }
+}
+
+/**
+ * Looks at every media URL of a request through the guarded client before anything is spent: a private or
+ * non-http(s) address, or a link that serves the wrong type or too many bytes, is refused on its field; a link our
+ * server simply can't reach is only a warning.
+ */
+export function createMediaChecker(options: { allowLoopback: boolean; timeoutMs?: number }): MediaChecker {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  return async (request) => {
+    const report: MediaReport = { errors: {}, warnings: {} };
+    const targets = targetsOf(request);
+    const results = await Promise.all(targets.map((t) => checkOne(t, options.allowLoopback, timeoutMs)));
+    results.forEach((r, i) => {
+      const field = targets[i]!.field;
+      if (r.error) report.errors[field] = r.error;
+      else if (r.warning) report.warnings[field] = r.warning;
+    });
+    return report;
+  };
+}
