@@ -32,7 +32,8 @@ function targetsOf(req: GenerationRequest): Target[] {
   return out;
 }
 
-const OCTET = /^(application|binary)\/octet-stream/i;
+/** Types that don't say what the bytes are, or say MP4 without a `video/` prefix: not a definite mismatch. */
+const OCTET = /^((application|binary)\/octet-stream|application\/mp4)/i;
 const MB = (n: number) => `${String(Math.round(n / (1024 * 1024)))} MB`;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
@@ -70,6 +71,10 @@ async function checkOne(
           : target.reason,
     };
   }
+  const cap = t.kind === "video" ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
+  const tooBig = {
+    error: `This ${t.kind} is larger than ${MB(cap)}, the limit. ${t.kind === "video" ? "Trim or compress it first." : "Use a smaller image."}`,
+  };
   try {
     let res = await guardedFetch(t.url, { method: "HEAD", allowLoopback, timeoutMs, maxRedirects: 3 });
     res.body.destroy();
@@ -80,7 +85,9 @@ async function checkOne(
         allowLoopback,
         timeoutMs,
         maxRedirects: 3,
-        maxBytes: 64 * 1024,
+        // A host may ignore Range and answer the whole file: its declared length over the cap is the answer we
+        // want (too_large below), and under it we still read nothing, since the body is dropped at once.
+        maxBytes: cap,
       });
       res.body.destroy();
     }
@@ -97,13 +104,13 @@ async function checkOne(
             : `This link serves ${type.split(";")[0]!}, not an image. Link to the JPEG or PNG file itself.`,
       };
     const size = sizeOf(res.headers);
-    const cap = t.kind === "video" ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
     if (size !== null && size > cap)
       return {
         error: `This ${t.kind} is ${MB(size)}; the limit is ${MB(cap)}. ${t.kind === "video" ? "Trim or compress it first." : "Use a smaller image."}`,
       };
     return {};
   } catch (err) {
+    if (err instanceof GuardedFetchError && err.code === "too_large") return tooBig;
     const why = err instanceof GuardedFetchError ? err.message : "the connection failed";
     if (
       err instanceof GuardedFetchError &&

@@ -51,6 +51,19 @@ export interface SubmitResult {
   replayed: boolean;
 }
 
+/**
+ * Submit failures after which the upstream may still have created (and charged for) the task: no answer, a cut or
+ * unreadable answer, or a 5xx (contract §3: "submits: never retry blindly"). They count against the daily cap and
+ * their key is never sent again. Every other failure is a definite refusal: nothing was created.
+ */
+const OUTCOME_UNKNOWN = new Set<string>([
+  "submit_outcome_unknown",
+  "upstream_error",
+  "upstream_unavailable",
+  "upstream_bad_response",
+  "upstream_timeout",
+]);
+
 /** FoxAPI's result links expire 24 hours after completion (contract §2). */
 export const PROVIDER_LINK_TTL_MS = 24 * 3600_000;
 
@@ -247,13 +260,16 @@ export function createTaskService(options: TaskServiceOptions) {
     try {
       task = await client.createTask(toUpstreamBody(request));
     } catch (err) {
-      const unknown = !(err instanceof UpstreamError) || err.code === "submit_outcome_unknown";
+      const unknown = !(err instanceof UpstreamError) || OUTCOME_UNKNOWN.has(err.code);
       const status = err instanceof UpstreamError ? err.httpStatus : 502;
       const code = err instanceof UpstreamError ? err.code : "upstream_error";
-      const message =
-        err instanceof UpstreamError
-          ? err.message
-          : "Something went wrong while sending the request. The task may or may not have been created.";
+      const message = !(err instanceof UpstreamError)
+        ? "Something went wrong while sending the request. The task may or may not have been created."
+        : unknown && err.code !== "submit_outcome_unknown"
+          ? err.options.upstreamStatus === undefined
+            ? `${err.message} The task may or may not have been created.`
+            : `FoxAPI answered this request with an error (HTTP ${String(err.options.upstreamStatus)}), so the task may or may not have been created.`
+          : err.message;
       submissions.finish(submissionId, unknown ? "unknown" : "rejected", null, { status, code, message });
       throw unknown && !(err instanceof UpstreamError)
         ? new UpstreamError("submit_outcome_unknown", message)
@@ -399,7 +415,14 @@ export function createTaskService(options: TaskServiceOptions) {
           archiveNextAt: now() + Math.min(3600_000, 30_000 * 2 ** (attempts - 1)),
         });
       }
-    })().finally(() => archiving.delete(id));
+    })()
+      // Recording the outcome itself failed (the store was closed under it, or the disk): log it, never leave an
+      // unhandled rejection behind a fire-and-forget `void archive(…)`.
+      .catch((err: unknown) => {
+        if (store.db.open)
+          console.error("[archive] could not record a copy:", err instanceof Error ? err.message : err);
+      })
+      .finally(() => archiving.delete(id));
     archiving.set(id, job);
     return job;
   }

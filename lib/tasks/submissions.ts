@@ -69,6 +69,9 @@ export function createSubmissions(store: TaskStore) {
      VALUES (?, ?, ?, 'sending', ?, ?)`,
   );
   const finish = db.prepare(`UPDATE submissions SET state = ?, task_id = ?, error = ? WHERE id = ?`);
+  const rearm = db.prepare(
+    `UPDATE submissions SET state = 'sending', task_id = NULL, error = NULL, day = ?, created_at = ? WHERE id = ?`,
+  );
 
   const reserve = db.transaction(
     (args: {
@@ -78,15 +81,19 @@ export function createSubmissions(store: TaskStore) {
       cap: number | undefined;
       now: number;
     }): Reservation => {
-      if (args.key) {
-        const existing = byKey.get(args.sessionId, args.key) as Submission | undefined;
-        if (existing)
-          return { kind: existing.requestHash === args.hash ? "existing" : "mismatch", submission: existing };
-      }
+      const existing = args.key ? (byKey.get(args.sessionId, args.key) as Submission | undefined) : undefined;
+      if (existing && existing.requestHash !== args.hash) return { kind: "mismatch", submission: existing };
+      // A key the upstream refused outright (nothing created, nothing charged) is a fresh attempt when retried:
+      // the refusal says to try again, and the studio keeps the key while the values are unchanged.
+      if (existing && existing.state !== "rejected") return { kind: "existing", submission: existing };
       const day = utcDay(args.now);
       if (args.cap !== undefined) {
         const used = (countDay.get(day) as { n: number }).n;
         if (used >= args.cap) return { kind: "over_cap", used, cap: args.cap };
+      }
+      if (existing) {
+        rearm.run(day, args.now, existing.id);
+        return { kind: "new", submission: byId.get(existing.id) as Submission };
       }
       const info = insert.run(args.sessionId, args.key, args.hash, day, args.now);
       return { kind: "new", submission: byId.get(info.lastInsertRowid) as Submission };

@@ -1,0 +1,287 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { sessionKey } from "../api/guards";
+import { SESSION_COOKIE, createSession } from "../auth/session";
+import { resetEnvForTests } from "../env";
+import { resetFoxClientForTests } from "../foxapi";
+import { getTaskStore, resetTaskServiceForTests } from "../tasks";
+import { type FakeFoxApi, startFakeFoxApi } from "./fake-foxapi";
+
+/*
+ * Route-level test harness: a fake FoxAPI and a fake media host, both on loopback; the app's singletons pointed at
+ * them through the environment; a fresh data directory per test; and helpers that call route handlers with real
+ * Request objects the way a browser on our own origin would.
+ */
+
+export const KEY = "canary-key-trust-7c1d2e";
+export const ORIGIN = "http://localhost:3000";
+
+const ENV_NAMES = [
+  "FOXAPI_API_KEY",
+  "FOXAPI_BASE_URL",
+  "DATA_DIR",
+  "STATUS_MIN_INTERVAL_MS",
+  "SIMULATOR_DURATION_MS",
+  "SIMULATOR_LINK_TTL_SECONDS",
+  "ACCESS_PASSCODE",
+  "MAX_TASKS_PER_DAY",
+];
+
+export interface MediaRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+export type MediaHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * A media host on loopback. By default `.mp4`/`.mov` paths are 5 MB videos and `.jpg`/`.png` paths 200 KB images
+ * (HEAD answers the headers, a ranged GET one byte); `on(path, handler)` answers a path any other way.
+ */
+export interface MediaServer {
+  readonly url: string;
+  readonly requests: MediaRequest[];
+  on(pathname: string, handler: MediaHandler): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_VIDEO_BYTES = 5_000_000;
+export const DEFAULT_IMAGE_BYTES = 200_000;
+
+/** Answers like a file of this type and size: HEAD headers only, a ranged GET one byte, a plain GET one byte. */
+export function serveAs(type: string, size: number): MediaHandler {
+  return (req, res) => {
+    if (req.method === "GET" && req.headers.range) {
+      res.writeHead(206, {
+        "Content-Type": type,
+        "Content-Range": `bytes 0-0/${String(size)}`,
+        "Content-Length": "1",
+      });
+      res.end("x");
+    } else if (req.method === "HEAD") {
+      res.writeHead(200, { "Content-Type": type, "Content-Length": String(size) });
+      res.end();
+    } else {
+      res.writeHead(200, { "Content-Type": type, "Content-Length": "1" });
+      res.end("x");
+    }
+  };
+}
+
+export async function startMediaServer(): Promise<MediaServer> {
+  const requests: MediaRequest[] = [];
+  const handlers = new Map<string, MediaHandler>();
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    requests.push({ method: req.method ?? "GET", url, headers: req.headers });
+    const pathname = new URL(url, "http://media.invalid").pathname;
+    const handler =
+      handlers.get(pathname) ??
+      (/\.(mp4|mov)$/.test(pathname)
+        ? serveAs("video/mp4", DEFAULT_VIDEO_BYTES)
+        : /\.(jpe?g|png)$/.test(pathname)
+          ? serveAs("image/jpeg", DEFAULT_IMAGE_BYTES)
+          : (_req: IncomingMessage, r: ServerResponse) => {
+              r.writeHead(404, { "Content-Type": "text/plain" });
+              r.end("not found");
+            });
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    requests,
+    on: (pathname, handler) => handlers.set(pathname, handler),
+    reset() {
+      handlers.clear();
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export interface App {
+  fake: FakeFoxApi;
+  media: MediaServer;
+  dataDir: string;
+  /** Points the singletons at this environment (the fake upstream and a key by default), closing the old store. */
+  configure(env?: Record<string, string | undefined>): void;
+  /** Changes the environment only: the store, the service and their sessions and tasks stay. */
+  setEnv(env: Record<string, string | undefined>): void;
+}
+
+function applyEnv(values: Record<string, string | undefined>) {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  resetEnvForTests();
+  resetFoxClientForTests();
+}
+
+/** Registers the hooks of a route-level suite and returns its handles (filled in once the hooks have run). */
+export function setupApp(): App {
+  const saved: Record<string, string | undefined> = {};
+  const app: App = {
+    fake: undefined as unknown as FakeFoxApi,
+    media: undefined as unknown as MediaServer,
+    dataDir: "",
+    configure(env = {}) {
+      resetTaskServiceForTests();
+      applyEnv({
+        FOXAPI_API_KEY: KEY,
+        FOXAPI_BASE_URL: app.fake.url,
+        DATA_DIR: app.dataDir,
+        STATUS_MIN_INTERVAL_MS: "0",
+        SIMULATOR_DURATION_MS: undefined,
+        SIMULATOR_LINK_TTL_SECONDS: undefined,
+        ACCESS_PASSCODE: undefined,
+        MAX_TASKS_PER_DAY: undefined,
+        ...env,
+      });
+    },
+    setEnv: applyEnv,
+  };
+  beforeAll(async () => {
+    for (const name of ENV_NAMES) saved[name] = process.env[name];
+    app.fake = await startFakeFoxApi();
+    app.media = await startMediaServer();
+  });
+  afterAll(async () => {
+    resetTaskServiceForTests();
+    await app.fake.close();
+    await app.media.close();
+    applyEnv(saved);
+  });
+  beforeEach(() => {
+    app.fake.reset();
+    app.media.reset();
+    app.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "retake-trust-"));
+    app.configure();
+  });
+  afterEach(() => {
+    resetTaskServiceForTests();
+    fs.rmSync(app.dataDir, { recursive: true, force: true });
+  });
+  return app;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * Reads a route's response and checks what every answer must hold: no permissive CORS header, and never the
+ * server's key.
+ */
+export async function read(res: Response): Promise<Answer> {
+  const text = await res.text();
+  expect(text).not.toContain(KEY);
+  for (const [name, value] of res.headers) {
+    expect(name.toLowerCase()).not.toMatch(/^access-control-/);
+    expect(`${name}: ${value}`).not.toContain(KEY);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+export interface RequestOptions {
+  method?: string;
+  /** Sent as it is when a string, else as JSON. */
+  body?: unknown;
+  cookie?: string | null;
+  idempotencyKey?: string;
+  /** Replace the browser-like defaults (JSON, same origin) entirely. */
+  headers?: Record<string, string>;
+  /** Added to the defaults. */
+  extraHeaders?: Record<string, string>;
+}
+
+/** A Request as the studio in a browser on our origin sends it. */
+export function request(pathname: string, options: RequestOptions = {}): Request {
+  const method = options.method ?? (options.body === undefined ? "GET" : "POST");
+  const mutating = method !== "GET" && method !== "HEAD";
+  const headers: Record<string, string> = options.headers ?? {
+    ...(mutating
+      ? { "Content-Type": "application/json", Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" }
+      : {}),
+  };
+  Object.assign(headers, options.extraHeaders);
+  if (options.cookie) headers.Cookie = options.cookie;
+  if (options.idempotencyKey !== undefined) headers["Idempotency-Key"] = options.idempotencyKey;
+  return new Request(`${ORIGIN}${pathname}`, {
+    method,
+    headers,
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === "string"
+          ? options.body
+          : JSON.stringify(options.body),
+  });
+}
+
+export const params = <K extends string>(key: K, value: string) => ({
+  params: Promise.resolve({ [key]: value } as Record<K, string>),
+});
+
+/** A valid Veo extend request whose video lives on the media host. */
+export function veoBody(app: App, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    model: "veo-3.1-extend",
+    prompt: "The camera keeps panning across the valley",
+    video_url: `${app.media.url}/clip.mp4`,
+    ...overrides,
+  };
+}
+
+/** A valid Kling edit request with one image and one element, all on the media host. */
+export function klingBody(app: App, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    model: "kling-o3-video-to-video-edit",
+    prompt: "Make @Video1 golden hour, with @Image1 in the sky and @Element1 on the left",
+    video_url: `${app.media.url}/clip.mp4`,
+    image_urls: [`${app.media.url}/sky.jpg`],
+    elements: [
+      {
+        frontal_image_url: `${app.media.url}/front.jpg`,
+        reference_image_urls: [`${app.media.url}/side.jpg`],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** A live session made directly in the store (not through the rate-limited sign-in route): its Cookie header. */
+export function sessionCookie(now = Date.now()): string {
+  const session = createSession(getTaskStore(), sessionKey(), now);
+  return `${SESSION_COOKIE}=${session.cookie}`;
+}
+
+/** `<id>.<expires>.<mac>` signed with a key: for forging cookies the way only the server could. */
+export function signCookie(key: Buffer, id: string, expires: number): string {
+  const payload = `${id}.${String(expires)}`;
+  return `${SESSION_COOKIE}=${payload}.${crypto.createHmac("sha256", key).update(payload).digest("base64url")}`;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
