@@ -21,6 +21,7 @@ import { klingFields } from "@/lib/models/kling-o3";
 import { veoAspectFor, veoFields } from "@/lib/models/veo-extend";
 import type { TaskPage } from "@/lib/tasks/types";
 import type { InfiniteData } from "@tanstack/react-query";
+import { FileDrop } from "./file-drop";
 import { KlingMedia } from "./kling-media";
 import { PromptField } from "./prompt-field";
 import { VideoPreview, type ProbeState } from "./video-preview";
@@ -101,6 +102,29 @@ export function GenerationForm({
   }, [form]);
 
   const onProbe = useCallback((p: ProbeState) => setProbe(p), []);
+
+  // Fields with an upload in flight: Generate waits for them rather than sending an empty or stale URL.
+  const [uploading, setUploading] = useState<string[]>([]);
+  const onUploadBusy = useCallback(
+    (id: string, isBusy: boolean) =>
+      setUploading((ids) => {
+        if (ids.includes(id) === isBusy) return ids;
+        return isBusy ? [...ids, id] : ids.filter((x) => x !== id);
+      }),
+    [],
+  );
+  // A file dropped beside a drop zone would make the browser open it and leave the page, losing the form.
+  useEffect(() => {
+    const guard = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
+    };
+    window.addEventListener("dragover", guard);
+    window.addEventListener("drop", guard);
+    return () => {
+      window.removeEventListener("dragover", guard);
+      window.removeEventListener("drop", guard);
+    };
+  }, []);
   const measured = probe.state === "ready" && probe.url === values.video_url.trim() ? probe.video : undefined;
   const videoProblems = useMemo(() => (measured ? info.videoProblems(measured) : []), [measured, info]);
 
@@ -206,6 +230,13 @@ export function GenerationForm({
       onSubmit={(e) => {
         e.preventDefault();
         if (submitting.current) return;
+        if (uploading.length > 0) {
+          setNotice({
+            kind: "error",
+            text: "Wait for the upload to finish (or cancel it), then generate.",
+          });
+          return;
+        }
         submitting.current = true;
         void handleSubmit(onValid)(e).finally(() => {
           submitting.current = false;
@@ -286,23 +317,36 @@ export function GenerationForm({
         )}
       />
 
-      <Field
-        id="video_url"
-        label="Video URL"
-        help={isKling ? klingFields.video_url.help : veoFields.video_url.help}
-        error={errorMap.video_url}
+      <FileDrop
+        kind="video"
+        fieldName="video"
+        value={values.video_url}
+        onUrl={(url) => {
+          setValue("video_url", url, { shouldDirty: true });
+          clearErrors("video_url");
+        }}
+        onBusy={onUploadBusy}
+        videoProblems={info.videoProblems}
+        modelLabel={info.label}
       >
-        <input
+        <Field
           id="video_url"
-          type="url"
-          inputMode="url"
-          autoComplete="off"
-          placeholder="https://…/clip.mp4"
-          className={inputClass}
-          {...describedBy("video_url", errorMap.video_url)}
-          {...register("video_url", { onChange: () => clearErrors("video_url") })}
-        />
-      </Field>
+          label="Video URL"
+          help={isKling ? klingFields.video_url.help : veoFields.video_url.help}
+          error={errorMap.video_url}
+        >
+          <input
+            id="video_url"
+            type="url"
+            inputMode="url"
+            autoComplete="off"
+            placeholder="https://…/clip.mp4"
+            className={inputClass}
+            {...describedBy("video_url", errorMap.video_url)}
+            {...register("video_url", { onChange: () => clearErrors("video_url") })}
+          />
+        </Field>
+      </FileDrop>
       <VideoPreview url={values.video_url.trim()} probe={probe} onProbe={onProbe} problems={videoProblems} />
 
       <Controller
@@ -354,6 +398,7 @@ export function GenerationForm({
             onImages={(v) => setValue("image_urls", v, { shouldValidate: formState.isSubmitted })}
             onElements={(v) => setValue("elements", v, { shouldValidate: formState.isSubmitted })}
             errors={errorMap}
+            onBusy={onUploadBusy}
           />
         </div>
       ) : (
@@ -497,6 +542,9 @@ export function GenerationForm({
                 unlink
               </button>
             </span>
+          ) : null}
+          {uploading.length > 0 ? (
+            <p className="text-xs text-slate-400">Generate is ready when the upload finishes.</p>
           ) : null}
           {videoBlocked && videoProblems.length > 0 ? (
             <p className="text-xs text-rose-300">Fix the clip first: it breaks {info.label}&apos;s limits.</p>

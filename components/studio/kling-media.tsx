@@ -1,9 +1,11 @@
 "use client";
 
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
 import { klingLimits } from "@/lib/models/kling-o3";
+import { FileDrop } from "./file-drop";
 import { UrlThumb } from "./url-thumb";
 
 export interface ElementValue {
@@ -12,6 +14,24 @@ export interface ElementValue {
 }
 
 type Errors = Record<string, string | undefined>;
+type OnBusy = (id: string, busy: boolean) => void;
+
+/**
+ * Stable React keys for a list edited by index, so a row's own state (an upload in flight) stays with the row
+ * when one above it is removed. `remove(j)` must accompany the removal of item j.
+ */
+function useListKeys(length: number) {
+  const [state, setState] = useState(() => ({ keys: Array.from({ length }, (_, i) => i), next: length }));
+  let keys = state.keys;
+  if (keys.length !== length) {
+    // The list changed from outside (a draft applied): keep what matches, number the rest afresh.
+    const added = Math.max(0, length - keys.length);
+    keys = [...keys.slice(0, length), ...Array.from({ length: added }, (_, i) => state.next + i)];
+    setState({ keys, next: state.next + added });
+  }
+  const remove = (j: number) => setState((s) => ({ ...s, keys: s.keys.filter((_, k) => k !== j) }));
+  return { keys, remove };
+}
 
 function UrlRow({
   id,
@@ -21,6 +41,7 @@ function UrlRow({
   onRemove,
   removeLabel,
   error,
+  onBusy,
 }: {
   id: string;
   label: string;
@@ -29,26 +50,38 @@ function UrlRow({
   onRemove: () => void;
   removeLabel: string;
   error?: string;
+  onBusy?: OnBusy;
 }) {
   return (
     <div className="flex items-start gap-2">
       <UrlThumb url={value} />
-      <div className="min-w-0 flex-1 space-y-1">
-        <label htmlFor={id} className="text-xs font-medium text-slate-300">
-          {label}
-        </label>
-        <input
-          id={id}
-          type="url"
-          inputMode="url"
+      <div className="min-w-0 flex-1">
+        <FileDrop
+          kind="image"
+          fieldName={label.replace(/ URL$/, "")}
           value={value}
-          onChange={(e) => onChange(e.target.value)}
-          placeholder="https://…"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-          className={inputClass}
-        />
-        {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
+          onUrl={onChange}
+          onBusy={onBusy}
+          compact
+        >
+          <div className="space-y-1">
+            <label htmlFor={id} className="text-xs font-medium text-slate-300">
+              {label}
+            </label>
+            <input
+              id={id}
+              type="url"
+              inputMode="url"
+              value={value}
+              onChange={(e) => onChange(e.target.value)}
+              placeholder="https://… or drop an image"
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${id}-error` : undefined}
+              className={inputClass}
+            />
+            {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
+          </div>
+        </FileDrop>
       </div>
       <Button
         variant="ghost"
@@ -74,13 +107,17 @@ export function KlingMedia({
   onImages,
   onElements,
   errors,
+  onBusy,
 }: {
   images: string[];
   elements: ElementValue[];
   onImages: (v: string[]) => void;
   onElements: (v: ElementValue[]) => void;
   errors: Errors;
+  onBusy?: OnBusy;
 }) {
+  const imageKeys = useListKeys(images.length);
+  const elementKeys = useListKeys(elements.length);
   const total = images.length + elements.length;
   const full = total >= klingLimits.maxImagesAndElements;
   const capReason = `Kling takes at most ${String(klingLimits.maxImagesAndElements)} images and elements together; remove one to add another.`;
@@ -98,14 +135,18 @@ export function KlingMedia({
         </div>
         {images.map((url, i) => (
           <UrlRow
-            key={i}
+            key={imageKeys.keys[i]}
             id={`image-${String(i + 1)}`}
             label={`Image ${String(i + 1)} URL`}
             value={url}
             onChange={(v) => onImages(images.map((u, j) => (j === i ? v : u)))}
-            onRemove={() => onImages(images.filter((_, j) => j !== i))}
+            onRemove={() => {
+              imageKeys.remove(i);
+              onImages(images.filter((_, j) => j !== i));
+            }}
             removeLabel={`Remove image ${String(i + 1)}`}
             error={errors[`image_urls.${String(i)}`]}
+            onBusy={onBusy}
           />
         ))}
         {errors.image_urls ? <FieldError>{errors.image_urls}</FieldError> : null}
@@ -116,65 +157,20 @@ export function KlingMedia({
           Elements{" "}
           <span className="font-normal text-slate-400">· @Element1… a subject to keep consistent</span>
         </h3>
-        {elements.map((el, i) => {
-          const n = String(i + 1);
-          const setEl = (next: ElementValue) => onElements(elements.map((e, j) => (j === i ? next : e)));
-          const refsFull = el.reference_image_urls.length >= klingLimits.maxReferenceImagesPerElement;
-          return (
-            <div
-              key={i}
-              role="group"
-              aria-label={`Element ${n}`}
-              className="space-y-2 rounded-md border border-ink-700 bg-ink-900/60 p-3"
-            >
-              <UrlRow
-                id={`element-${n}-frontal`}
-                label={`Element ${n} frontal image URL`}
-                value={el.frontal_image_url}
-                onChange={(v) => setEl({ ...el, frontal_image_url: v })}
-                onRemove={() => onElements(elements.filter((_, j) => j !== i))}
-                removeLabel={`Remove element ${n}`}
-                error={errors[`elements.${String(i)}.frontal_image_url`]}
-              />
-              <div className="space-y-2 pl-4">
-                {el.reference_image_urls.map((url, k) => (
-                  <UrlRow
-                    key={k}
-                    id={`element-${n}-ref-${String(k + 1)}`}
-                    label={`Element ${n} reference image ${String(k + 1)} URL`}
-                    value={url}
-                    onChange={(v) =>
-                      setEl({
-                        ...el,
-                        reference_image_urls: el.reference_image_urls.map((u, j) => (j === k ? v : u)),
-                      })
-                    }
-                    onRemove={() =>
-                      setEl({
-                        ...el,
-                        reference_image_urls: el.reference_image_urls.filter((_, j) => j !== k),
-                      })
-                    }
-                    removeLabel={`Remove element ${n} reference image ${String(k + 1)}`}
-                    error={errors[`elements.${String(i)}.reference_image_urls.${String(k)}`]}
-                  />
-                ))}
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  disabled={refsFull}
-                  title={refsFull ? "An element takes at most 3 reference images." : undefined}
-                  onClick={() => setEl({ ...el, reference_image_urls: [...el.reference_image_urls, ""] })}
-                >
-                  <span aria-hidden="true">+</span> Add reference image
-                </Button>
-                {errors[`elements.${String(i)}.reference_image_urls`] ? (
-                  <FieldError>{errors[`elements.${String(i)}.reference_image_urls`]}</FieldError>
-                ) : null}
-              </div>
-            </div>
-          );
-        })}
+        {elements.map((el, i) => (
+          <ElementCard
+            key={elementKeys.keys[i]}
+            index={i}
+            element={el}
+            onChange={(next) => onElements(elements.map((e, j) => (j === i ? next : e)))}
+            onRemove={() => {
+              elementKeys.remove(i);
+              onElements(elements.filter((_, j) => j !== i));
+            }}
+            errors={errors}
+            onBusy={onBusy}
+          />
+        ))}
         {errors.elements ? <FieldError>{errors.elements}</FieldError> : null}
       </section>
 
@@ -197,6 +193,76 @@ export function KlingMedia({
           <p id="media-cap" className="text-xs text-amber-300">
             {capReason}
           </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function ElementCard({
+  index,
+  element: el,
+  onChange: setEl,
+  onRemove,
+  errors,
+  onBusy,
+}: {
+  index: number;
+  element: ElementValue;
+  onChange: (next: ElementValue) => void;
+  onRemove: () => void;
+  errors: Errors;
+  onBusy?: OnBusy;
+}) {
+  const n = String(index + 1);
+  const refKeys = useListKeys(el.reference_image_urls.length);
+  const refsFull = el.reference_image_urls.length >= klingLimits.maxReferenceImagesPerElement;
+  return (
+    <div
+      role="group"
+      aria-label={`Element ${n}`}
+      className="space-y-2 rounded-md border border-ink-700 bg-ink-900/60 p-3"
+    >
+      <UrlRow
+        id={`element-${n}-frontal`}
+        label={`Element ${n} frontal image URL`}
+        value={el.frontal_image_url}
+        onChange={(v) => setEl({ ...el, frontal_image_url: v })}
+        onRemove={onRemove}
+        removeLabel={`Remove element ${n}`}
+        error={errors[`elements.${String(index)}.frontal_image_url`]}
+        onBusy={onBusy}
+      />
+      <div className="space-y-2 pl-4">
+        {el.reference_image_urls.map((url, k) => (
+          <UrlRow
+            key={refKeys.keys[k]}
+            id={`element-${n}-ref-${String(k + 1)}`}
+            label={`Element ${n} reference image ${String(k + 1)} URL`}
+            value={url}
+            onChange={(v) =>
+              setEl({ ...el, reference_image_urls: el.reference_image_urls.map((u, j) => (j === k ? v : u)) })
+            }
+            onRemove={() => {
+              refKeys.remove(k);
+              setEl({ ...el, reference_image_urls: el.reference_image_urls.filter((_, j) => j !== k) });
+            }}
+            removeLabel={`Remove element ${n} reference image ${String(k + 1)}`}
+            error={errors[`elements.${String(index)}.reference_image_urls.${String(k)}`]}
+            onBusy={onBusy}
+          />
+        ))}
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={refsFull}
+          title={refsFull ? "An element takes at most 3 reference images." : undefined}
+          onClick={() => setEl({ ...el, reference_image_urls: [...el.reference_image_urls, ""] })}
+        >
+          <span aria-hidden="true">+</span> Add reference image
+        </Button>
+        {errors[`elements.${String(index)}.reference_image_urls`] ? (
+          <FieldError>{errors[`elements.${String(index)}.reference_image_urls`]}</FieldError>
         ) : null}
       </div>
     </div>

@@ -101,7 +101,7 @@ export function VideoPreview({
           />
         ) : (
           <p className="px-6 text-center text-sm text-slate-500">
-            Paste a video link above and the clip will preview here.
+            Paste a video link or choose a file above, and the clip will preview here.
           </p>
         )}
       </div>

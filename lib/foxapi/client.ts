@@ -55,7 +55,9 @@ export function createFoxClient(options: FoxClientOptions): FoxClient {
   const random = options.random ?? Math.random;
   const submitMs = options.timeouts?.submitMs ?? 30_000;
   const statusMs = options.timeouts?.statusMs ?? 10_000;
-  const uploadMs = options.timeouts?.uploadMs ?? 10 * 60_000;
+  // An upload streams at the browser's pace (200 MB on a slow uplink takes a while); a stalled one is cut by the
+  // relay's idle watchdog long before this.
+  const uploadMs = options.timeouts?.uploadMs ?? 60 * 60_000;
   const attempts = options.retry?.attempts ?? 3;
   const baseDelayMs = options.retry?.baseDelayMs ?? 500;
   const maxDelayMs = options.retry?.maxDelayMs ?? 5_000;

@@ -84,6 +84,8 @@ export async function handleSimulatorUpload(req: Request, dir: string, now: () =
         );
       const cap = MAX_UPLOAD_BYTES[type.kind];
       out = fs.createWriteStream(partial, { flags: "wx" });
+      // Errors surface through the awaited drain/finish; a stream destroyed early must not crash the process.
+      out.on("error", () => undefined);
       let head: Buffer | null = Buffer.alloc(0);
       let chunk: Uint8Array | null;
       while ((chunk = await reader.readChunk()) !== null) {
@@ -129,7 +131,9 @@ export async function handleSimulatorUpload(req: Request, dir: string, now: () =
     throw err;
   } finally {
     if (out) {
+      const closed = once(out, "close").catch(() => undefined);
       out.destroy();
+      await closed;
     }
     await reader.cancel();
     await fs.promises.rm(partial, { force: true });

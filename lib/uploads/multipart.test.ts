@@ -68,11 +68,16 @@ describe("MultipartReader", () => {
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }),
         async (file, sizes) => {
           // Bytes that look like the start of a delimiter must survive inside the file.
-          const body = Buffer.concat([Buffer.from(`\r\n--${B.slice(0, 5)}`), Buffer.from(file), Buffer.from("\r\n-")]);
+          const body = Buffer.concat([
+            Buffer.from(`\r\n--${B.slice(0, 5)}`),
+            Buffer.from(file),
+            Buffer.from("\r\n-"),
+          ]);
           const bytes = form([
             { headers: 'Content-Disposition: form-data; name="fingerprint"', body: "clip.mp4|12|34" },
             {
-              headers: 'Content-Disposition: form-data; name="file"; filename="clip.mp4"\r\nContent-Type: video/mp4',
+              headers:
+                'Content-Disposition: form-data; name="file"; filename="clip.mp4"\r\nContent-Type: video/mp4',
               body,
             },
           ]);
@@ -94,7 +99,7 @@ describe("MultipartReader", () => {
       form([
         {
           headers:
-            "Content-Disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".png\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.png",
+            'Content-Disposition: form-data; name="file"; filename="a \\"b\\".png"; filename*=UTF-8\'\'%E6%97%A5%E6%9C%AC.png',
           body: "x",
         },
       ]),
@@ -122,7 +127,9 @@ describe("MultipartReader", () => {
       pull(c) {
         if (sent) return c.error(new Error("socket hang up"));
         sent = true;
-        c.enqueue(Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nabc`));
+        c.enqueue(
+          Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nabc`),
+        );
       },
     });
     const err = await readAll(new MultipartReader(stream, B)).catch((e: unknown) => e);
@@ -131,7 +138,9 @@ describe("MultipartReader", () => {
 
   it("refuses parts without form-data disposition and endless headers", async () => {
     const noDisposition = form([{ headers: "Content-Type: text/plain", body: "x" }]);
-    await expect(readAll(new MultipartReader(chunked(noDisposition), B))).rejects.toThrow(/Content-Disposition/);
+    await expect(readAll(new MultipartReader(chunked(noDisposition), B))).rejects.toThrow(
+      /Content-Disposition/,
+    );
     const endless = Buffer.from(`--${B}\r\nX-A: ${"a".repeat(20_000)}`);
     await expect(readAll(new MultipartReader(chunked(endless, [1000]), B))).rejects.toThrow(/too long/);
   });

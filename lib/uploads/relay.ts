@@ -25,9 +25,27 @@ import {
 export interface RelayLimits extends Record<UploadKind, number> {
   /** Room for the multipart framing and small fields around the file, when judging Content-Length. */
   overhead: number;
+  /** A browser that sends nothing for this long has gone: the upstream request is aborted. */
+  idleMs: number;
 }
 
-export const DEFAULT_LIMITS: RelayLimits = { ...MAX_UPLOAD_BYTES, overhead: 64 * 1024 };
+export const DEFAULT_LIMITS: RelayLimits = { ...MAX_UPLOAD_BYTES, overhead: 64 * 1024, idleMs: 60_000 };
+
+/** The next chunk of the file, or a `truncated` failure when the browser has sent nothing for `ms`. */
+async function readWithin(reader: MultipartReader, ms: number): Promise<Uint8Array | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new MultipartError("The upload stalled: nothing arrived for a minute.", "truncated")),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([reader.readChunk(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface RelayedFile {
   uploaded: UploadedFile;
@@ -131,7 +149,7 @@ export async function relayUpload(
     let headBytes = 0;
     try {
       while (headBytes < 12) {
-        const chunk = await reader.readChunk();
+        const chunk = await readWithin(reader, limits.idleMs);
         if (!chunk) break;
         head.push(chunk);
         headBytes += chunk.length;
@@ -165,7 +183,7 @@ export async function relayUpload(
       if (pending.length > 0) chunk = pending.shift()!;
       else {
         try {
-          chunk = await reader.readChunk();
+          chunk = await readWithin(reader, limits.idleMs);
         } catch (err) {
           if (err instanceof MultipartError) readFailure = err;
           throw err;
@@ -210,11 +228,17 @@ export async function relayUpload(
             "upstream_file_too_large",
             `FoxAPI refused the file as too large (${err.options.upstreamCode ?? "file_too_large_error"}). Try a smaller or shorter file.`,
           );
-        if (err.code === "upstream_unreachable" || err.code === "upstream_timeout")
+        if (err.code === "upstream_unreachable")
           throw new ApiError(
             502,
             "upstream_connection_dropped",
             "The connection to FoxAPI dropped during the upload, so the file was not saved. Try again.",
+          );
+        if (err.code === "upstream_timeout")
+          throw new ApiError(
+            504,
+            "upload_timeout",
+            "FoxAPI did not take the file in time, so it was not saved. Try again, or try a smaller file.",
           );
       }
       throw err;

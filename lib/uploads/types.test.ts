@@ -98,6 +98,8 @@ describe("the rest", () => {
   });
   it("formats time left", () => {
     expect(formatRemaining(72 * 3600_000)).toBe("72 h");
+    expect(formatRemaining(72 * 3600_000 - 1500)).toBe("72 h");
+    expect(formatRemaining(90 * 60_000 - 1)).toBe("1 h");
     expect(formatRemaining(59 * 60_000)).toBe("59 min");
     expect(formatRemaining(0)).toBe("expired");
   });

@@ -184,5 +184,6 @@ export function formatRemaining(ms: number): string {
   if (ms <= 0) return "expired";
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 60) return `${String(Math.max(1, minutes))} min`;
-  return `${String(Math.floor(minutes / 60))} h`;
+  // Rounded: a link made a second ago "expires in 72 h", not 71.
+  return `${String(Math.round(minutes / 60))} h`;
 }

@@ -11,7 +11,10 @@ export const runtime = "nodejs";
 export async function GET(request: Request) {
   try {
     await guardRequest(request);
-    return NextResponse.json({ uploads: recentUploads() }, { headers: { "Cache-Control": "no-store" } });
+    return NextResponse.json(
+      { uploads: recentUploads(request) },
+      { headers: { "Cache-Control": "no-store" } },
+    );
   } catch (err) {
     return errorResponse(err);
   }
