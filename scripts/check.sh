@@ -24,6 +24,8 @@ step unit npx vitest run --reporter=default --reporter=json --outputFile.json=.c
 # One production build, into .next-e2e (a developer's running server in .next is left alone), made with a canary
 # key in the environment: the browser tests then search the client build for it.
 step build env NEXT_DIST_DIR=.next-e2e FOXAPI_API_KEY="$CANARY_KEY" npx next build
+# The studio's first-load JavaScript against its budget (sizes only; see BENCHMARKS.md).
+step bundle-budget node bench/bundle-budget.mjs --dist .next-e2e
 step typecheck npx tsc --noEmit
 step e2e env E2E_SKIP_BUILD=1 npx playwright test
 

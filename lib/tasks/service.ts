@@ -94,8 +94,9 @@ export function toView(r: TaskRecord): TaskView {
 function parseSourceMeta(text: string | null): SourceMeta | null {
   if (!text) return null;
   try {
-    const v = JSON.parse(text) as SourceMeta;
-    return typeof v.durationSeconds === "number" ? v : null;
+    // "null" (no measurements) parses to null: check before reading a field, rather than throw and catch.
+    const v = JSON.parse(text) as SourceMeta | null;
+    return typeof v?.durationSeconds === "number" ? v : null;
   } catch {
     return null;
   }
@@ -346,11 +347,25 @@ export function createTaskService(options: TaskServiceOptions) {
     return toView(getRecord(record.id));
   }
 
+  /**
+   * Whether the stored status is recent enough to serve without asking the upstream: younger than
+   * STATUS_MIN_INTERVAL_MS, or than a fifth of the task's age (at most 6 intervals: 12 s by default). A browser's
+   * polling backs off faster than that (2 s × 1.25ⁿ up to 15 s, lib/tasks/polling.ts), so one viewer is still
+   * answered fresh every time, and twenty viewers polling at different moments cost the upstream about what one
+   * does instead of one call per interval (bench/upstream-calls.mjs).
+   */
+  function isFresh(record: TaskRecord): boolean {
+    if (record.checkedAt === null) return false;
+    const at = now();
+    const staleAfter = Math.max(minIntervalMs, Math.min(6 * minIntervalMs, (at - record.createdAt) / 5));
+    return at - record.checkedAt < staleAfter;
+  }
+
   /** The task, refreshed from the upstream when it is unfinished and its stored status is stale. */
   async function refresh(id: string): Promise<TaskView> {
     const record = getRecord(id);
     if (isTerminal(record.status)) return toView(record);
-    if (record.checkedAt !== null && now() - record.checkedAt < minIntervalMs) return toView(record);
+    if (isFresh(record)) return toView(record);
     const pending = inFlight.get(id);
     if (pending) return pending;
     const promise = refreshNow(record).finally(() => inFlight.delete(id));
@@ -434,7 +449,7 @@ export function createTaskService(options: TaskServiceOptions) {
   async function sweep(limit = 20): Promise<{ refreshed: number; archived: number }> {
     let refreshed = 0;
     for (const record of store.unfinished().slice(0, limit)) {
-      if (record.checkedAt !== null && now() - record.checkedAt < minIntervalMs) continue;
+      if (isFresh(record)) continue;
       try {
         await refresh(record.id);
       } catch {

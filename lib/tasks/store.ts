@@ -78,6 +78,8 @@ const SELECT = `SELECT ${Object.entries(COLUMNS)
 
 export class TaskStore {
   readonly db: Database.Database;
+  /** Compiled statements by SQL text: compiling one costs several times more than running it. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -103,25 +105,33 @@ export class TaskStore {
     apply();
   }
 
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      // The SQL texts come from a handful of code paths; the bound only guards against a future dynamic one.
+      if (this.statements.size < 200) this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   insert(record: TaskRecord): void {
     const keys = Object.keys(COLUMNS) as (keyof TaskRecord)[];
-    this.db
-      .prepare(
-        `INSERT INTO tasks (${keys.map((k) => COLUMNS[k]).join(", ")}) VALUES (${keys.map((k) => `@${k}`).join(", ")})`,
-      )
-      .run(record);
+    this.statement(
+      `INSERT INTO tasks (${keys.map((k) => COLUMNS[k]).join(", ")}) VALUES (${keys.map((k) => `@${k}`).join(", ")})`,
+    ).run(record);
   }
 
   get(id: string): TaskRecord | undefined {
-    return this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as TaskRecord | undefined;
+    return this.statement(`${SELECT} WHERE id = ?`).get(id) as TaskRecord | undefined;
   }
 
   update(id: string, patch: Partial<Omit<TaskRecord, "id">>): void {
     const keys = Object.keys(patch) as (keyof TaskRecord)[];
     if (keys.length === 0) return;
-    this.db
-      .prepare(`UPDATE tasks SET ${keys.map((k) => `${COLUMNS[k]} = @${k}`).join(", ")} WHERE id = @id`)
-      .run({ ...patch, id });
+    this.statement(
+      `UPDATE tasks SET ${keys.map((k) => `${COLUMNS[k]} = @${k}`).join(", ")} WHERE id = @id`,
+    ).run({ ...patch, id });
   }
 
   /** Newest first, keyset-paged so a page stays stable while new tasks arrive. */
@@ -146,7 +156,7 @@ export class TaskStore {
       params.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
     const sql = `${SELECT}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT @limit`;
-    return this.db.prepare(sql).all(params) as TaskRecord[];
+    return this.statement(sql).all(params) as TaskRecord[];
   }
 
   /** The chain of parents of a task, nearest first (bounded, so a corrupt cycle can't loop). */
@@ -165,26 +175,24 @@ export class TaskStore {
   }
 
   children(id: string): TaskRecord[] {
-    return this.db.prepare(`${SELECT} WHERE parent_id = ? ORDER BY created_at`).all(id) as TaskRecord[];
+    return this.statement(`${SELECT} WHERE parent_id = ? ORDER BY created_at`).all(id) as TaskRecord[];
   }
 
   /** Completed tasks whose result is not yet in our storage and whose next attempt is due. */
   archiveDue(now: number, limit = 10): TaskRecord[] {
-    return this.db
-      .prepare(
-        `${SELECT} WHERE status = 'completed' AND result_url IS NOT NULL
+    return this.statement(
+      `${SELECT} WHERE status = 'completed' AND result_url IS NOT NULL
            AND (archive_status IS NULL OR archive_status = 'failed')
            AND (archive_next_at IS NULL OR archive_next_at <= ?)
          ORDER BY completed_at LIMIT ?`,
-      )
-      .all(now, limit) as TaskRecord[];
+    ).all(now, limit) as TaskRecord[];
   }
 
   /** Tasks not yet in a final state: a restarted server picks them up again. */
   unfinished(): TaskRecord[] {
-    return this.db
-      .prepare(`${SELECT} WHERE status NOT IN ('completed', 'failed') ORDER BY created_at`)
-      .all() as TaskRecord[];
+    return this.statement(
+      `${SELECT} WHERE status NOT IN ('completed', 'failed') ORDER BY created_at`,
+    ).all() as TaskRecord[];
   }
 
   close() {
