@@ -4,13 +4,13 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { type MockInstance, afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { sessionKey } from "../api/guards";
 import { SESSION_COOKIE, createSession } from "../auth/session";
 import { resetEnvForTests } from "../env";
 import { resetFoxClientForTests } from "../foxapi";
 import { getTaskStore, resetTaskServiceForTests } from "../tasks";
-import { type FakeFoxApi, startFakeFoxApi } from "./fake-foxapi";
+import { type FakeFoxApi, type FakeFoxApiOptions, startFakeFoxApi } from "./fake-foxapi";
 
 /*
  * Route-level test harness: a fake FoxAPI and a fake media host, both on loopback; the app's singletons pointed at
@@ -131,9 +131,20 @@ function applyEnv(values: Record<string, string | undefined>) {
   resetFoxClientForTests();
 }
 
+export interface AppOptions {
+  /** How the fake FoxAPI is started (e.g. `keepBodyBytes` for a suite that streams large bodies through it). */
+  fake?: FakeFoxApiOptions;
+  /**
+   * Silences `console.error` during each test and afterwards asserts that nothing it was given carries the key:
+   * for suites whose routes log upstream failures on purpose.
+   */
+  quietErrors?: boolean;
+}
+
 /** Registers the hooks of a route-level suite and returns its handles (filled in once the hooks have run). */
-export function setupApp(): App {
+export function setupApp(options: AppOptions = {}): App {
   const saved: Record<string, string | undefined> = {};
+  let errorLog: MockInstance<typeof console.error> | undefined;
   const app: App = {
     fake: undefined as unknown as FakeFoxApi,
     media: undefined as unknown as MediaServer,
@@ -156,7 +167,7 @@ export function setupApp(): App {
   };
   beforeAll(async () => {
     for (const name of ENV_NAMES) saved[name] = process.env[name];
-    app.fake = await startFakeFoxApi();
+    app.fake = await startFakeFoxApi(options.fake);
     app.media = await startMediaServer();
   });
   afterAll(async () => {
@@ -170,8 +181,16 @@ export function setupApp(): App {
     app.media.reset();
     app.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "retake-trust-"));
     app.configure();
+    if (options.quietErrors) errorLog = vi.spyOn(console, "error").mockImplementation(() => undefined);
   });
   afterEach(() => {
+    if (errorLog) {
+      const calls = errorLog.mock.calls;
+      errorLog.mockRestore();
+      errorLog = undefined;
+      // Nothing the server logged may carry the key either.
+      for (const call of calls) expect(JSON.stringify(call)).not.toContain(KEY);
+    }
     resetTaskServiceForTests();
     fs.rmSync(app.dataDir, { recursive: true, force: true });
   });
@@ -207,7 +226,7 @@ export async function read(res: Response): Promise<Answer> {
 
 export interface RequestOptions {
   method?: string;
-  /** Sent as it is when a string, else as JSON. */
+  /** Sent as it is when a string, FormData, Blob or stream (a stream half-duplex), else as JSON. */
   body?: unknown;
   cookie?: string | null;
   idempotencyKey?: string;
@@ -221,24 +240,27 @@ export interface RequestOptions {
 export function request(pathname: string, options: RequestOptions = {}): Request {
   const method = options.method ?? (options.body === undefined ? "GET" : "POST");
   const mutating = method !== "GET" && method !== "HEAD";
+  const raw =
+    options.body instanceof FormData ||
+    options.body instanceof Blob ||
+    options.body instanceof ReadableStream;
   const headers: Record<string, string> = options.headers ?? {
-    ...(mutating
-      ? { "Content-Type": "application/json", Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" }
-      : {}),
+    ...(mutating && !raw ? { "Content-Type": "application/json" } : {}),
+    ...(mutating ? { Origin: ORIGIN, "Sec-Fetch-Site": "same-origin" } : {}),
   };
   Object.assign(headers, options.extraHeaders);
   if (options.cookie) headers.Cookie = options.cookie;
   if (options.idempotencyKey !== undefined) headers["Idempotency-Key"] = options.idempotencyKey;
+  const body =
+    options.body === undefined || raw || typeof options.body === "string"
+      ? (options.body as BodyInit | undefined)
+      : JSON.stringify(options.body);
   return new Request(`${ORIGIN}${pathname}`, {
     method,
     headers,
-    body:
-      options.body === undefined
-        ? undefined
-        : typeof options.body === "string"
-          ? options.body
-          : JSON.stringify(options.body),
-  });
+    body,
+    ...(options.body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit);
 }
 
 export const params = <K extends string>(key: K, value: string) => ({

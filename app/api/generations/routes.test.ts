@@ -1,134 +1,25 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
-import { resetFoxClientForTests } from "@/lib/foxapi";
-import { resetTaskServiceForTests } from "@/lib/tasks";
-import {
-  type FakeFoxApi,
-  SUBMIT_PATH,
-  TASK_PATH,
-  foxError,
-  foxTask,
-  startFakeFoxApi,
-} from "@/lib/testing/fake-foxapi";
+import { describe, expect, it } from "vitest";
+import { type Answer, KEY, params, read, request, setupApp } from "@/lib/testing/app-harness";
+import { SUBMIT_PATH, TASK_PATH, foxError, foxTask } from "@/lib/testing/fake-foxapi";
 import { KLING_SEED_JSON, VEO_SEED_JSON } from "@/lib/testing/seeds";
 import * as collection from "./route";
 import * as item from "./[id]/route";
 import * as video from "./[id]/video/route";
 
-const KEY = "canary-key-9f8e7d";
-const ORIGIN = "http://localhost:3000";
 const OUT = "https://cdn.foxapi.cc/out/result.mp4";
-const ENV_NAMES = [
-  "FOXAPI_API_KEY",
-  "FOXAPI_BASE_URL",
-  "DATA_DIR",
-  "STATUS_MIN_INTERVAL_MS",
-  "SIMULATOR_DURATION_MS",
-];
 
-let fake: FakeFoxApi;
-let dataDir: string;
-let errorLog: ReturnType<typeof vi.spyOn>;
-const savedEnv: Record<string, string | undefined> = {};
+const app = setupApp({ quietErrors: true });
 
-beforeAll(async () => {
-  fake = await startFakeFoxApi();
-  for (const name of ENV_NAMES) savedEnv[name] = process.env[name];
-});
-
-afterAll(async () => {
-  await fake.close();
-  for (const name of ENV_NAMES) {
-    if (savedEnv[name] === undefined) delete process.env[name];
-    else process.env[name] = savedEnv[name];
-  }
-});
-
-/** Points the app's singletons at a configuration (the fake upstream by default) and a fresh data directory. */
-function configure(env: Record<string, string | undefined> = {}) {
-  resetTaskServiceForTests();
-  const values: Record<string, string | undefined> = {
-    FOXAPI_API_KEY: KEY,
-    FOXAPI_BASE_URL: fake.url,
-    DATA_DIR: dataDir,
-    STATUS_MIN_INTERVAL_MS: "0",
-    SIMULATOR_DURATION_MS: undefined,
-    ...env,
-  };
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  resetEnvForTests();
-  resetFoxClientForTests();
-}
-
-beforeEach(() => {
-  fake.reset();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "retake-routes-"));
-  configure();
-  errorLog = vi.spyOn(console, "error").mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  // Nothing the server logged may carry the key either.
-  for (const call of errorLog.mock.calls) expect(JSON.stringify(call)).not.toContain(KEY);
-  errorLog.mockRestore();
-  resetTaskServiceForTests();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-/** Reads a route's response, asserting the key appears nowhere in it. */
-async function read(res: Response): Promise<Answer> {
-  const text = await res.text();
-  expect(text).not.toContain(KEY);
-  for (const [name, value] of res.headers) expect(`${name}: ${value}`).not.toContain(KEY);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-function post(body: unknown, headers: Record<string, string> = { "Content-Type": "application/json" }) {
-  return collection
-    .POST(
-      new Request(`${ORIGIN}/api/generations`, {
-        method: "POST",
-        headers,
-        body: typeof body === "string" ? body : JSON.stringify(body),
-      }),
-    )
-    .then(read);
-}
-
-function list(query = "") {
-  return collection.GET(new Request(`${ORIGIN}/api/generations${query}`)).then(read);
-}
-
-function getTask(id: string) {
-  return item
-    .GET(new Request(`${ORIGIN}/api/generations/${encodeURIComponent(id)}`), {
-      params: Promise.resolve({ id }),
-    })
-    .then(read);
-}
+/** A POST as a plain API client sends it (no browser Origin), unless other headers are given. */
+const post = (body: unknown, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
+  collection.POST(request("/api/generations", { body, headers })).then(read);
+const list = (query = "") => collection.GET(request(`/api/generations${query}`)).then(read);
+const getTask = (id: string) =>
+  item.GET(request(`/api/generations/${encodeURIComponent(id)}`), params("id", id)).then(read);
 
 /** Submits the Veo seed through the route, the fake answering with a task of this id. */
 async function submitTask(id: string, body: string = VEO_SEED_JSON) {
-  fake.enqueue("POST", SUBMIT_PATH, {
+  app.fake.enqueue("POST", SUBMIT_PATH, {
     json: foxTask({ id, model: (JSON.parse(body) as { model: string }).model }),
   });
   const res = await post(body);
@@ -136,14 +27,14 @@ async function submitTask(id: string, body: string = VEO_SEED_JSON) {
   return res.json as { id: string };
 }
 
-const taskGets = () => fake.requestsTo("GET", TASK_PATH);
+const taskGets = () => app.fake.requestsTo("GET", TASK_PATH);
 
 describe("POST /api/generations", () => {
   it.each([
     ["kling", KLING_SEED_JSON],
     ["veo", VEO_SEED_JSON],
   ])("the %s seed reaches FoxAPI byte for byte, with the server's bearer key", async (_name, seed) => {
-    fake.on("POST", SUBMIT_PATH, {
+    app.fake.on("POST", SUBMIT_PATH, {
       json: foxTask({ id: "task-unified-1-abc", model: JSON.parse(seed).model as string }),
     });
     const res = await post(seed);
@@ -158,8 +49,8 @@ describe("POST /api/generations", () => {
       videoUrl: null,
       error: null,
     });
-    expect(fake.requests).toHaveLength(1);
-    const sent = fake.requests[0]!;
+    expect(app.fake.requests).toHaveLength(1);
+    const sent = app.fake.requests[0]!;
     expect(sent.method).toBe("POST");
     expect(sent.url).toBe("/v1/videos/generations");
     expect(sent.body).toBe(seed);
@@ -169,14 +60,14 @@ describe("POST /api/generations", () => {
   });
 
   it("never forwards our own or unknown keys upstream", async () => {
-    fake.on("POST", SUBMIT_PATH, { json: foxTask({ id: "task-x" }) });
+    app.fake.on("POST", SUBMIT_PATH, { json: foxTask({ id: "task-x" }) });
     const res = await post({
       ...(JSON.parse(VEO_SEED_JSON) as object),
       parent_task_id: "task-0",
       callback_url: "https://x.example",
     });
     expect(res.status).toBe(201);
-    expect(fake.requests[0]!.body).toBe(VEO_SEED_JSON);
+    expect(app.fake.requests[0]!.body).toBe(VEO_SEED_JSON);
   });
 
   it.each([
@@ -208,13 +99,13 @@ describe("POST /api/generations", () => {
     ],
     ["bad resolution", { ...(JSON.parse(KLING_SEED_JSON) as object), resolution: "4k" }, "resolution"],
   ])("%s → 422 with fields, and zero upstream requests", async (_name, body, field) => {
-    fake.on("POST", SUBMIT_PATH, { json: foxTask() });
+    app.fake.on("POST", SUBMIT_PATH, { json: foxTask() });
     const res = await post(body);
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe("invalid_request");
     expect(Object.keys(res.json.error.fields as object)).toContain(field);
     expect(typeof res.json.error.fields[field]).toBe("string");
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 
   it.each([
@@ -231,7 +122,7 @@ describe("POST /api/generations", () => {
     const res = await post(body, headers);
     expect(res.status).toBe(status);
     expect(res.json.error.code).toBe(code);
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 
   const echo = `Key ${KEY} rejected`;
@@ -287,7 +178,7 @@ describe("POST /api/generations", () => {
     [503, foxError(503, "service_unavailable_error", echo), 503, "upstream_unavailable", /no channel/],
     [400, foxError(400, "invalid_request_error", echo), 502, "upstream_bad_request", /bug in Retake/],
   ])("upstream %i → our %i (%s), one request, nothing recorded", async (_u, reply, status, code, message) => {
-    fake.on("POST", SUBMIT_PATH, reply);
+    app.fake.on("POST", SUBMIT_PATH, reply);
     const res = await post(VEO_SEED_JSON);
     expect(res.status).toBe(status);
     expect(res.json.error.code).toBe(code);
@@ -295,12 +186,12 @@ describe("POST /api/generations", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     if (status === 429) expect(res.headers.get("retry-after")).toBe("7");
     else expect(res.headers.get("retry-after")).toBeNull();
-    expect(fake.requests).toHaveLength(1);
+    expect(app.fake.requests).toHaveLength(1);
     expect((await list()).json.tasks).toEqual([]);
   });
 
   it("passes the upstream's own error code along", async () => {
-    fake.on(
+    app.fake.on(
       "POST",
       SUBMIT_PATH,
       foxError(422, "invalid_request_error", "seed unsupported", "unsupported_advanced_options"),
@@ -360,7 +251,7 @@ describe("GET /api/generations", () => {
 describe("GET /api/generations/{id}", () => {
   it("refreshes from FoxAPI with sync_upstream and answers no-store", async () => {
     const { id } = await submitTask("task-unified-77-run");
-    fake.on("GET", TASK_PATH, { json: foxTask({ id, status: "processing", progress: 40 }) });
+    app.fake.on("GET", TASK_PATH, { json: foxTask({ id, status: "processing", progress: 40 }) });
     const res = await getTask(id);
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -371,16 +262,19 @@ describe("GET /api/generations/{id}", () => {
 
   it("concurrent GETs for one task make one upstream call", async () => {
     const { id } = await submitTask("task-unified-78-run");
-    fake.on("GET", TASK_PATH, { json: foxTask({ id, status: "processing", progress: 55 }), delayMs: 100 });
+    app.fake.on("GET", TASK_PATH, {
+      json: foxTask({ id, status: "processing", progress: 55 }),
+      delayMs: 100,
+    });
     const answers = await Promise.all(Array.from({ length: 6 }, () => getTask(id)));
     for (const a of answers) expect(a.json).toMatchObject({ id, status: "processing", progress: 55 });
     expect(taskGets()).toHaveLength(1);
   });
 
   it("STATUS_MIN_INTERVAL_MS throttles upstream reads", async () => {
-    configure({ STATUS_MIN_INTERVAL_MS: "60000" });
+    app.configure({ STATUS_MIN_INTERVAL_MS: "60000" });
     const { id } = await submitTask("task-unified-79-run");
-    fake.on("GET", TASK_PATH, { json: foxTask({ id, status: "processing", progress: 10 }) });
+    app.fake.on("GET", TASK_PATH, { json: foxTask({ id, status: "processing", progress: 10 }) });
     const res = await getTask(id);
     expect(res.json).toMatchObject({ id, status: "pending" });
     expect(taskGets()).toHaveLength(0);
@@ -388,7 +282,7 @@ describe("GET /api/generations/{id}", () => {
 
   it("a completed task serves its video through our own URL, and is not read again", async () => {
     const { id } = await submitTask("task-unified-80-done");
-    fake.on("GET", TASK_PATH, {
+    app.fake.on("GET", TASK_PATH, {
       json: foxTask({ id, status: "completed", progress: 100, results: [{ url: OUT }] }),
     });
     const done = await getTask(id);
@@ -401,9 +295,7 @@ describe("GET /api/generations/{id}", () => {
     expect((await getTask(id)).json.status).toBe("completed");
     expect(taskGets()).toHaveLength(1);
 
-    const redirect = await video.GET(new Request(`${ORIGIN}/api/generations/${id}/video`), {
-      params: Promise.resolve({ id }),
-    });
+    const redirect = await video.GET(request(`/api/generations/${id}/video`), params("id", id));
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get("location")).toBe(OUT);
   });
@@ -411,7 +303,7 @@ describe("GET /api/generations/{id}", () => {
   it("a task that fails upstream shows the upstream's message", async () => {
     const { id } = await submitTask("task-unified-81-fail");
     const message = "The video was rejected by the provider's content policy: violence.";
-    fake.on("GET", TASK_PATH, {
+    app.fake.on("GET", TASK_PATH, {
       json: foxTask({
         id,
         status: "failed",
@@ -432,14 +324,14 @@ describe("GET /api/generations/{id}", () => {
 
   it("a task FoxAPI no longer knows becomes failed", async () => {
     const { id } = await submitTask("task-unified-82-gone");
-    fake.on("GET", TASK_PATH, foxError(404, "not_found", "Task not found"));
+    app.fake.on("GET", TASK_PATH, foxError(404, "not_found", "Task not found"));
     const res = await getTask(id);
     expect(res.json).toMatchObject({ status: "failed", error: { code: "task_not_found" } });
   });
 
   it("an upstream error while refreshing maps to our status, and the key stays out", async () => {
     const { id } = await submitTask("task-unified-83-busy");
-    fake.on(
+    app.fake.on(
       "GET",
       TASK_PATH,
       foxError(429, "rate_limit_error", `slow down ${KEY}`, undefined, { "Retry-After": "0" }),
@@ -458,14 +350,14 @@ describe("GET /api/generations/{id}", () => {
       const res = await getTask(id);
       expect(res.status).toBe(404);
       expect(res.json.error.code).toBe("task_not_found");
-      expect(fake.requests).toHaveLength(0);
+      expect(app.fake.requests).toHaveLength(0);
     },
   );
 });
 
 describe("simulator mode (no key)", () => {
   it("runs a task to completion through the real client", async () => {
-    configure({ FOXAPI_API_KEY: undefined, SIMULATOR_DURATION_MS: "600" });
+    app.configure({ FOXAPI_API_KEY: undefined, SIMULATOR_DURATION_MS: "600" });
     const created = await post(KLING_SEED_JSON);
     expect(created.status).toBe(201);
     const id = created.json.id as string;
@@ -492,18 +384,18 @@ describe("simulator mode (no key)", () => {
     expect(statuses).toContain("processing");
     for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!);
     expect(last?.json.upstreamResultUrl).toMatch(/^\/api\/simulator\/files\/result-16x9\.mp4\?task=/);
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 
   it("validates exactly as with a key", async () => {
-    configure({ FOXAPI_API_KEY: undefined, SIMULATOR_DURATION_MS: "600" });
+    app.configure({ FOXAPI_API_KEY: undefined, SIMULATOR_DURATION_MS: "600" });
     const res = await post({ ...(JSON.parse(VEO_SEED_JSON) as object), seed: -1 });
     expect(res.status).toBe(422);
     expect(res.json.error.fields.seed).toMatch(/negative/);
   });
 
   it("shows the simulated failure path", async () => {
-    configure({ FOXAPI_API_KEY: undefined, SIMULATOR_DURATION_MS: "600" });
+    app.configure({ FOXAPI_API_KEY: undefined, SIMULATOR_DURATION_MS: "600" });
     const res = await post({ ...(JSON.parse(VEO_SEED_JSON) as object), prompt: "pan [sim:402]" });
     expect(res.status).toBe(402);
     expect(res.json.error.code).toBe("insufficient_credit");

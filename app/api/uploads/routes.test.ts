@@ -1,14 +1,11 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
-import { resetFoxClientForTests } from "@/lib/foxapi";
-import { resetTaskServiceForTests } from "@/lib/tasks";
-import { type FakeFoxApi, foxError, startFakeFoxApi } from "@/lib/testing/fake-foxapi";
+import { describe, expect, it } from "vitest";
+import { KEY, params, read, request, setupApp } from "@/lib/testing/app-harness";
+import { foxError } from "@/lib/testing/fake-foxapi";
 import { MultipartReader, boundaryOf } from "@/lib/uploads/multipart";
 import { uploadFromRequest } from "@/lib/uploads";
 import { DEFAULT_LIMITS } from "@/lib/uploads/relay";
@@ -16,81 +13,12 @@ import { UPLOAD_TTL_MS } from "@/lib/uploads/types";
 import * as served from "../simulator/uploads/[name]/route";
 import * as uploads from "./route";
 
-const KEY = "canary-key-upload-5a4b";
-const ORIGIN = "http://localhost:3000";
 const UPLOAD_PATH = "/v1/files/upload/stream";
 const MB = 1024 * 1024;
-const ENV_NAMES = ["FOXAPI_API_KEY", "FOXAPI_BASE_URL", "DATA_DIR", "ACCESS_PASSCODE"];
 const PORTRAIT = fs.readFileSync(path.join(process.cwd(), "public", "samples", "portrait-9x16.mp4"));
 
 // Only the first 1 MB of each body is kept by the fake (it runs in this process): the memory tests stream 64 MB.
-let fake: FakeFoxApi;
-let dataDir: string;
-let errorLog: ReturnType<typeof vi.spyOn>;
-const savedEnv: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  fake = await startFakeFoxApi({ keepBodyBytes: MB });
-  for (const name of ENV_NAMES) savedEnv[name] = process.env[name];
-});
-
-afterAll(async () => {
-  await fake.close();
-  for (const name of ENV_NAMES) {
-    if (savedEnv[name] === undefined) delete process.env[name];
-    else process.env[name] = savedEnv[name];
-  }
-});
-
-function configure(env: Record<string, string | undefined> = {}) {
-  resetTaskServiceForTests();
-  const values: Record<string, string | undefined> = {
-    FOXAPI_API_KEY: KEY,
-    FOXAPI_BASE_URL: fake.url,
-    DATA_DIR: dataDir,
-    ACCESS_PASSCODE: undefined,
-    ...env,
-  };
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  resetEnvForTests();
-  resetFoxClientForTests();
-}
-
-beforeEach(() => {
-  fake.reset();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "retake-uploads-"));
-  configure();
-  errorLog = vi.spyOn(console, "error").mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  for (const call of errorLog.mock.calls) expect(JSON.stringify(call)).not.toContain(KEY);
-  errorLog.mockRestore();
-  resetTaskServiceForTests();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-async function read(res: Response): Promise<Answer> {
-  const text = await res.text();
-  expect(text).not.toContain(KEY);
-  for (const [name, value] of res.headers) expect(`${name}: ${value}`).not.toContain(KEY);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json };
-}
+const app = setupApp({ fake: { keepBodyBytes: MB }, quietErrors: true });
 
 function form(file: Blob, name: string, fields: Record<string, string> = {}): FormData {
   const fd = new FormData();
@@ -100,7 +28,7 @@ function form(file: Blob, name: string, fields: Record<string, string> = {}): Fo
 }
 
 function postForm(fd: FormData, headers: Record<string, string> = {}) {
-  return uploads.POST(new Request(`${ORIGIN}/api/uploads`, { method: "POST", body: fd, headers })).then(read);
+  return uploads.POST(request("/api/uploads", { body: fd, headers })).then(read);
 }
 
 /** A raw multipart body streamed from a generator, as a browser would send a big file. */
@@ -111,12 +39,10 @@ function postStream(
 ) {
   return uploads
     .POST(
-      new Request(`${ORIGIN}/api/uploads`, {
-        method: "POST",
+      request("/api/uploads", {
         body: stream,
         headers: { "Content-Type": `multipart/form-data; boundary=${boundary}`, ...headers },
-        duplex: "half",
-      } as RequestInit),
+      }),
     )
     .then(read);
 }
@@ -244,7 +170,7 @@ const mb = (n: number) => `${(n / MB).toFixed(1)} MB`;
 
 describe("POST /api/uploads against FoxAPI", () => {
   it("streams the file's exact bytes to /v1/files/upload/stream with the server key, and remembers it", async () => {
-    fake.on("POST", UPLOAD_PATH, foxUploaded());
+    app.fake.on("POST", UPLOAD_PATH, foxUploaded());
     const meta = JSON.stringify({ durationSeconds: 5, width: 720, height: 1280 });
     const res = await postForm(
       form(new Blob([PORTRAIT], { type: "video/mp4" }), "portrait-9x16.mp4", {
@@ -265,7 +191,7 @@ describe("POST /api/uploads against FoxAPI", () => {
     });
     expect(res.json.expiresAt - res.json.createdAt).toBeGreaterThan(UPLOAD_TTL_MS - 5_000);
 
-    const sent = fake.requestsTo("POST", UPLOAD_PATH);
+    const sent = app.fake.requestsTo("POST", UPLOAD_PATH);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(sent[0]!.headers["transfer-encoding"]).toBe("chunked"); // streamed, not buffered to a length
@@ -278,7 +204,7 @@ describe("POST /api/uploads against FoxAPI", () => {
     // Our own fields stay with us.
     expect(sent[0]!.raw.toString("latin1")).not.toContain("fingerprint");
 
-    const list = await read(await uploads.GET(new Request(`${ORIGIN}/api/uploads`)));
+    const list = await read(await uploads.GET(request("/api/uploads")));
     expect(list.status).toBe(200);
     expect(list.headers.get("cache-control")).toBe("no-store");
     expect(list.json.uploads).toHaveLength(1);
@@ -286,13 +212,13 @@ describe("POST /api/uploads against FoxAPI", () => {
   });
 
   it("sanitises the file name it forwards and keeps only the verified type", async () => {
-    fake.on("POST", UPLOAD_PATH, foxUploaded({ url: "https://cdn.foxapi.cc/u/x.png" }));
+    app.fake.on("POST", UPLOAD_PATH, foxUploaded({ url: "https://cdn.foxapi.cc/u/x.png" }));
     const png = fs.readFileSync(path.join(process.cwd(), "public", "samples", "palette-square.png"));
     // A PNG sent as application/octet-stream with a hostile name.
     const res = await postForm(form(new Blob([png]), "../../etc/<img src=x onerror=alert(1)>.png"));
     expect(res.status).toBe(201);
     expect(res.json.filename).toBe("img-src-x-onerror-alert-1.png");
-    const parts = await partsOf(fake.requests[0]!.raw, fake.requests[0]!.headers["content-type"]);
+    const parts = await partsOf(app.fake.requests[0]!.raw, app.fake.requests[0]!.headers["content-type"]);
     expect(parts[0]!.body.toString()).toBe("img-src-x-onerror-alert-1.png");
     expect(parts[1]!.filename).toBe("img-src-x-onerror-alert-1.png");
     expect(parts[1]!.contentType).toBe("image/png");
@@ -300,7 +226,7 @@ describe("POST /api/uploads against FoxAPI", () => {
   });
 
   it("refuses a wrong type by name or by content, sending nothing upstream", async () => {
-    fake.on("POST", UPLOAD_PATH, foxUploaded());
+    app.fake.on("POST", UPLOAD_PATH, foxUploaded());
     const pdf = await postForm(form(new Blob(["%PDF-1.7"], { type: "application/pdf" }), "notes.pdf"));
     expect(pdf.status).toBe(415);
     expect(pdf.json.error).toEqual({
@@ -320,11 +246,11 @@ describe("POST /api/uploads against FoxAPI", () => {
     const empty = await postForm(form(new Blob([], { type: "video/mp4" }), "empty.mp4"));
     expect(empty.status).toBe(400);
     expect(empty.json.error.code).toBe("empty_file");
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 
   it("refuses a body whose Content-Length is over the cap before reading it", async () => {
-    fake.on("POST", UPLOAD_PATH, foxUploaded());
+    app.fake.on("POST", UPLOAD_PATH, foxUploaded());
     const body = generatedBody({
       size: 300 * MB,
       magic: PORTRAIT.subarray(0, 16),
@@ -339,11 +265,11 @@ describe("POST /api/uploads against FoxAPI", () => {
       message: "The file is 300 MB; a video can be at most 200 MB.",
     });
     expect(body.state.pulled).toBe(0);
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 
   it("refuses a streamed body as soon as it crosses the cap, without holding it (64 MB against the 10 MB image cap)", async () => {
-    fake.on("POST", UPLOAD_PATH, foxUploaded());
+    app.fake.on("POST", UPLOAD_PATH, foxUploaded());
     const size = 64 * MB;
     const body = generatedBody({
       size,
@@ -365,14 +291,14 @@ describe("POST /api/uploads against FoxAPI", () => {
     expect(body.state.pulled).toBeLessThan(10 * MB + 512 * 1024);
     // ...and the upstream request was aborted, not completed: nothing arrived as a finished upload.
     await new Promise((r) => setTimeout(r, 50));
-    expect(fake.requests.filter((r) => r.bodyBytes > 10 * MB + 1024)).toHaveLength(0);
+    expect(app.fake.requests.filter((r) => r.bodyBytes > 10 * MB + 1024)).toHaveLength(0);
     // A held body would show up whole (64 MB); what stays is a few chunks in flight on both ends of the loopback.
     expect(growth.rss).toBeLessThan(size / 2);
     expect(growth.live).toBeLessThan(24 * MB);
   });
 
   it("passes a 64 MB video through byte for byte while memory stays flat", async () => {
-    fake.on("POST", UPLOAD_PATH, (req) => ({
+    app.fake.on("POST", UPLOAD_PATH, (req) => ({
       json: {
         id: "file-big",
         filename: "big.mp4",
@@ -394,7 +320,7 @@ describe("POST /api/uploads against FoxAPI", () => {
     );
     expect(res.status).toBe(201);
     expect(res.json.size).toBe(size);
-    const sent = fake.requestsTo("POST", UPLOAD_PATH)[0]!;
+    const sent = app.fake.requestsTo("POST", UPLOAD_PATH)[0]!;
     // Every byte arrived: the whole body's hash is the head, the file's bytes and the tail, in order.
     const boundary = boundaryOf(sent.headers["content-type"] ?? null)!;
     const head = Buffer.from(
@@ -419,7 +345,7 @@ describe("POST /api/uploads against FoxAPI", () => {
   });
 
   it("says so in words when FoxAPI refuses the file as too large (413 file_too_large_error)", async () => {
-    fake.on(
+    app.fake.on(
       "POST",
       UPLOAD_PATH,
       foxError(413, "file_too_large_error", "File size exceeds limit", "file_too_large_error"),
@@ -433,18 +359,18 @@ describe("POST /api/uploads against FoxAPI", () => {
   });
 
   it("says the connection to FoxAPI dropped when it does", async () => {
-    fake.on("POST", UPLOAD_PATH, (_req, res) => {
+    app.fake.on("POST", UPLOAD_PATH, (_req, res) => {
       res.socket?.destroy();
     });
     const res = await postForm(form(new Blob([PORTRAIT], { type: "video/mp4" }), "clip.mp4"));
     expect(res.status).toBe(502);
     expect(res.json.error.code).toBe("upstream_connection_dropped");
     expect(res.json.error.message).toMatch(/connection to FoxAPI dropped during the upload/);
-    expect(fake.requests).toHaveLength(1);
+    expect(app.fake.requests).toHaveLength(1);
   });
 
   it("says the browser's connection dropped, and aborts the upstream request", async () => {
-    fake.on("POST", UPLOAD_PATH, foxUploaded());
+    app.fake.on("POST", UPLOAD_PATH, foxUploaded());
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(c) {
@@ -467,11 +393,11 @@ describe("POST /api/uploads against FoxAPI", () => {
     });
     await new Promise((r) => setTimeout(r, 50));
     // The fake never saw a complete upload.
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 
   it("gives up on a browser that stops sending, and aborts the upstream request", async () => {
-    fake.on("POST", UPLOAD_PATH, foxUploaded());
+    app.fake.on("POST", UPLOAD_PATH, foxUploaded());
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(c) {
@@ -488,32 +414,29 @@ describe("POST /api/uploads against FoxAPI", () => {
         return new Promise(() => undefined);
       },
     });
-    const request = new Request(`${ORIGIN}/api/uploads`, {
-      method: "POST",
-      body: stream,
-      headers: { "Content-Type": "multipart/form-data; boundary=b0undary" },
-      duplex: "half",
-    } as RequestInit);
     const started = Date.now();
     const err = await uploadFromRequest(
-      request,
+      request("/api/uploads", {
+        body: stream,
+        headers: { "Content-Type": "multipart/form-data; boundary=b0undary" },
+      }),
       { sessionId: "anonymous" },
       { limits: { ...DEFAULT_LIMITS, idleMs: 300 } },
     ).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, code: "upload_interrupted" });
     expect(Date.now() - started).toBeLessThan(5_000);
     await new Promise((r) => setTimeout(r, 50));
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 
   it("asks for the passcode first when one is set, sending nothing upstream", async () => {
-    configure({ ACCESS_PASSCODE: "team-passcode-1" });
-    fake.on("POST", UPLOAD_PATH, foxUploaded());
+    app.configure({ ACCESS_PASSCODE: "team-passcode-1" });
+    app.fake.on("POST", UPLOAD_PATH, foxUploaded());
     const res = await postForm(form(new Blob([PORTRAIT], { type: "video/mp4" }), "a.mp4"));
     expect(res.status).toBe(401);
-    const list = await read(await uploads.GET(new Request(`${ORIGIN}/api/uploads`)));
+    const list = await read(await uploads.GET(request("/api/uploads")));
     expect(list.status).toBe(401);
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 
   it("refuses requests from other sites and bodies that are not multipart", async () => {
@@ -523,36 +446,30 @@ describe("POST /api/uploads against FoxAPI", () => {
     expect(cross.status).toBe(403);
     const json = await read(
       await uploads.POST(
-        new Request(`${ORIGIN}/api/uploads`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: "{}",
-        }),
+        request("/api/uploads", { body: "{}", headers: { "Content-Type": "application/json" } }),
       ),
     );
     expect(json.status).toBe(415);
-    expect(fake.requests).toHaveLength(0);
+    expect(app.fake.requests).toHaveLength(0);
   });
 });
 
 describe("POST /api/uploads in simulator mode", () => {
   it("stores the file under DATA_DIR/uploads and serves it with its type and nosniff", async () => {
-    configure({ FOXAPI_API_KEY: undefined });
+    app.configure({ FOXAPI_API_KEY: undefined });
     const res = await postForm(form(new Blob([PORTRAIT], { type: "video/mp4" }), "My Portrait (9x16).mp4"));
     expect(res.status).toBe(201);
     expect(res.json.filename).toBe("My-Portrait-9x16.mp4");
     expect(res.json.url).toMatch(
       /^http:\/\/localhost:3000\/api\/simulator\/uploads\/[0-9a-z]{12}-My-Portrait-9x16\.mp4$/,
     );
-    const stored = fs.readdirSync(path.join(dataDir, "uploads"));
+    const stored = fs.readdirSync(path.join(app.dataDir, "uploads"));
     expect(stored).toHaveLength(1);
-    expect(fs.readFileSync(path.join(dataDir, "uploads", stored[0]!)).equals(PORTRAIT)).toBe(true);
+    expect(fs.readFileSync(path.join(app.dataDir, "uploads", stored[0]!)).equals(PORTRAIT)).toBe(true);
 
     const name = new URL(res.json.url as string).pathname.split("/").pop()!;
     const get = (n: string, headers: Record<string, string> = {}) =>
-      served.GET(new Request(`${ORIGIN}/api/simulator/uploads/${n}`, { headers }), {
-        params: Promise.resolve({ name: n }),
-      });
+      served.GET(request(`/api/simulator/uploads/${n}`, { headers }), params("name", n));
     const file = await get(name);
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toBe("video/mp4");
@@ -574,19 +491,21 @@ describe("POST /api/uploads in simulator mode", () => {
 
     // Expired like FoxAPI's: 72 h after the upload.
     const old = new Date(Date.now() - UPLOAD_TTL_MS - 60_000);
-    fs.utimesSync(path.join(dataDir, "uploads", stored[0]!), old, old);
+    fs.utimesSync(path.join(app.dataDir, "uploads", stored[0]!), old, old);
     expect((await get(name)).status).toBe(410);
 
-    configure({ FOXAPI_API_KEY: KEY });
+    app.configure({ FOXAPI_API_KEY: KEY });
     expect((await get(name)).status).toBe(404);
   });
 
   it("refuses an HTML file dressed as a video before storing anything", async () => {
-    configure({ FOXAPI_API_KEY: undefined });
+    app.configure({ FOXAPI_API_KEY: undefined });
     const res = await postForm(form(new Blob(["<html>hi</html>"], { type: "video/mp4" }), "x.mp4"));
     expect(res.status).toBe(415);
     expect(
-      fs.existsSync(path.join(dataDir, "uploads")) ? fs.readdirSync(path.join(dataDir, "uploads")) : [],
+      fs.existsSync(path.join(app.dataDir, "uploads"))
+        ? fs.readdirSync(path.join(app.dataDir, "uploads"))
+        : [],
     ).toEqual([]);
   });
 });
