@@ -1,4 +1,5 @@
-import { KLING_O3_EDIT, type GenerationRequest, type ModelId } from "@/lib/models";
+import type { GenerationRequest, ModelId } from "@/lib/models";
+import { KLING_O3_EDIT } from "@/lib/models/catalog";
 import type { ElementValue } from "./kling-media";
 
 /** Everything the form holds, across all models: switching model keeps shared fields and hides the rest. */

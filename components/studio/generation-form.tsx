@@ -1,6 +1,5 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Controller, useForm, useWatch, type Resolver } from "react-hook-form";
@@ -10,15 +9,10 @@ import { Segmented } from "@/components/ui/segmented";
 import { Switch } from "@/components/ui/switch";
 import { cn } from "@/components/ui/cn";
 import { ApiRequestError, submitGeneration, taskKeys } from "@/lib/client/api";
-import {
-  KLING_O3_EDIT,
-  MODELS,
-  MODEL_IDS,
-  generationRequestSchema,
-  type GenerationRequest,
-} from "@/lib/models";
-import { klingFields } from "@/lib/models/kling-o3";
-import { veoAspectFor, veoFields } from "@/lib/models/veo-extend";
+import type { GenerationRequest } from "@/lib/models";
+import { KLING_O3_EDIT, MODELS, MODEL_IDS } from "@/lib/models/catalog";
+import { klingFields } from "@/lib/models/kling-o3.rules";
+import { veoAspectFor, veoFields } from "@/lib/models/veo-extend.rules";
 import type { TaskPage } from "@/lib/tasks/types";
 import type { InfiniteData } from "@tanstack/react-query";
 import { FileDrop } from "./file-drop";
@@ -36,11 +30,21 @@ export interface Draft {
   note?: string;
 }
 
-const resolver = zodResolver(generationRequestSchema) as unknown as Resolver<
-  FormValues,
-  unknown,
-  GenerationRequest
->;
+type FormResolver = Resolver<FormValues, unknown, GenerationRequest>;
+let loadedResolver: Promise<FormResolver> | undefined;
+
+/**
+ * The registry's schema through zodResolver, the same one the route handler uses. Loaded on first validation
+ * (the first Generate), so zod and the resolver stay out of the studio's first load: everything the form shows
+ * before then (limits, counts, clip checks) comes from the zod-free catalog.
+ */
+const resolver: FormResolver = async (values, context, options) => {
+  loadedResolver ??= Promise.all([import("@hookform/resolvers/zod"), import("@/lib/models")]).then(
+    ([{ zodResolver }, { generationRequestSchema }]) =>
+      zodResolver(generationRequestSchema) as unknown as FormResolver,
+  );
+  return (await loadedResolver)(values, context, options);
+};
 
 function newKey() {
   return typeof crypto !== "undefined" && "randomUUID" in crypto

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
-import { klingLimits } from "@/lib/models/kling-o3";
+import { klingLimits } from "@/lib/models/kling-o3.rules";
 import { FileDrop } from "./file-drop";
 import { UrlThumb } from "./url-thumb";
 

@@ -5,7 +5,7 @@ import { useId } from "react";
 import { useNow } from "@/components/tasks/use-now";
 import { cn } from "@/components/ui/cn";
 import { fetchUploads, uploadKeys } from "@/lib/client/uploads";
-import { type MeasuredVideo, aspectLabel } from "@/lib/models/shared";
+import { type MeasuredVideo, aspectLabel } from "@/lib/models/media";
 import { type UploadKind, type UploadView, formatBytes, formatRemaining } from "@/lib/uploads/types";
 
 function ago(ms: number): string {

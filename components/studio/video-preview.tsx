@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { aspectLabel, type MeasuredVideo } from "@/lib/models/shared";
+import { aspectLabel, type MeasuredVideo } from "@/lib/models/media";
 
 export type ProbeState =
   | { state: "idle" }

@@ -4,7 +4,7 @@ import Link from "next/link";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { MODELS } from "@/lib/models";
+import { MODELS } from "@/lib/models/catalog";
 import { ApiRequestError } from "@/lib/client/api";
 import { isFinished, pastDeadline } from "@/lib/tasks/polling";
 import type { TaskView } from "@/lib/tasks/types";

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { MODELS } from "@/lib/models";
+import { MODELS } from "@/lib/models/catalog";
 import { fetchLineage, taskKeys } from "@/lib/client/api";
 import { taskQueryOptions } from "@/lib/client/queries";
 import { isFinished } from "@/lib/tasks/polling";

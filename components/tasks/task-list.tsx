@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { type TaskFilters, fetchTasks, taskKeys } from "@/lib/client/api";
 import { taskQueryOptions } from "@/lib/client/queries";
-import { MODELS, MODEL_IDS } from "@/lib/models";
+import { MODELS, MODEL_IDS } from "@/lib/models/catalog";
 import { isFinished } from "@/lib/tasks/polling";
 import type { TaskPage, TaskView } from "@/lib/tasks/types";
 import { TaskCard } from "./task-card";

@@ -1,4 +1,4 @@
-import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, type MeasuredVideo } from "../models/shared";
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, type MeasuredVideo } from "../models/media";
 
 /**
  * What a local file may be before it becomes a public URL (shared/foxapi-contract.md §1a, §4): the rules the form
