@@ -7,7 +7,7 @@
 // by a quarter per answer to 15 s). Eight tasks are submitted, then the studio opens; their upstream durations
 // are staggered (6 s, 8 s, … 20 s after submit), so the eight completions fall at different points of the
 // polling cycle. Each is one run; the median is the figure. Both clocks are the same machine's wall clock.
-import { chromium } from "@playwright/test";
+import { launchChromium } from "./lib/chromium.mjs";
 import { startFake } from "./lib/fake.mjs";
 import { deadline, fmt, median, printCommand, printTable } from "./lib/measure.mjs";
 import { ensureBuild, generationBody, startServer, submit } from "./lib/server.mjs";
@@ -21,16 +21,7 @@ const STEP_MS = 2_000;
 ensureBuild();
 const fake = await startFake();
 const server = await startServer(PORT, { FOXAPI_API_KEY: "bench-key", FOXAPI_BASE_URL: fake.url });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 try {
   const tasks = [];
   for (let k = 0; k < RUNS; k++) {

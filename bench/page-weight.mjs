@@ -8,7 +8,7 @@
 // that method, the JavaScript Chromium actually fetched while loading the studio is listed next to it.
 // "Interactive" is the moment React has hydrated the Generate button (its event handlers are attached, so a
 // click does something), measured from navigation start over fresh browser contexts (cold cache).
-import { chromium } from "@playwright/test";
+import { launchChromium } from "./lib/chromium.mjs";
 import { startFake } from "./lib/fake.mjs";
 import { KiB, firstLoadJs } from "./lib/page-weight.mjs";
 import { deadline, fmt, median, printCommand, printTable } from "./lib/measure.mjs";
@@ -28,16 +28,7 @@ const server = await startServer(PORT, {
   FOXAPI_BASE_URL: fake.url,
   ACCESS_PASSCODE: PASSCODE,
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 try {
   const cookie = await signIn(server, PASSCODE);
   const task = await submit(server, generationBody(fake.url, 1), { cookie });
