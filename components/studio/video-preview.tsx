@@ -1,5 +1,6 @@
 "use client";
 
+import { cn } from "@/components/ui/cn";
 import { useEffect, useRef, useState } from "react";
 import { aspectLabel, type MeasuredVideo } from "@/lib/models/media";
 
@@ -70,7 +71,13 @@ export function VideoPreview({
 
   return (
     <div className="space-y-2">
-      <div className="relative flex h-44 items-center justify-center overflow-hidden rounded-md border border-ink-700 bg-black sm:h-56">
+      <div
+        className={cn(
+          "relative flex h-44 items-center justify-center overflow-hidden rounded-md border sm:h-56",
+          // Same height either way, so nothing jumps when a clip loads; an empty box reads as a place to fill.
+          valid ? "border-ink-700 bg-black" : "border-dashed border-ink-600 bg-ink-900",
+        )}
+      >
         {valid ? (
           <video
             key={`${url}#${String(nonce)}`}

@@ -3,7 +3,6 @@
 import { useInfiniteQuery, useQueries } from "@tanstack/react-query";
 import { useDeferredValue, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { inputClass } from "@/components/ui/field";
 import { type TaskFilters, fetchTasks, taskKeys } from "@/lib/client/api";
 import { taskQueryOptions } from "@/lib/client/queries";
 import { MODELS, MODEL_IDS } from "@/lib/models/catalog";
@@ -11,7 +10,9 @@ import { isFinished } from "@/lib/tasks/polling";
 import type { TaskPage, TaskView } from "@/lib/tasks/types";
 import { TaskCard } from "./task-card";
 
-const selectClass = `${inputClass} h-8 w-auto py-0 text-xs`;
+// The filters sit on one line beside each other when there is room, stacked on a phone.
+const filterClass =
+  "h-8 min-w-0 rounded-md border border-ink-600 bg-ink-900 px-2 text-xs text-slate-100 placeholder:text-slate-500 focus:border-accent-500";
 
 /** The Tasks list: every recorded task, newest first, filterable, each followed to the end. */
 export function TaskList({
@@ -61,20 +62,24 @@ export function TaskList({
         </span>
       </div>
       {unfiltered && tasks.length === 0 && !list.isFetching ? null : (
-        <div role="search" aria-label="Filter tasks" className="flex flex-wrap gap-2">
+        <div
+          role="search"
+          aria-label="Filter tasks"
+          className="grid grid-cols-2 gap-2 sm:grid-cols-[minmax(0,1fr)_auto_auto]"
+        >
           <input
             type="search"
             aria-label="Search prompts"
             placeholder="Search prompts"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
-            className={`${inputClass} h-8 min-w-32 flex-1 py-0 text-xs`}
+            className={`${filterClass} col-span-2 sm:col-span-1`}
           />
           <select
             aria-label="Filter by model"
             value={model}
             onChange={(e) => setModel(e.target.value)}
-            className={selectClass}
+            className={filterClass}
           >
             <option value="">All models</option>
             {MODEL_IDS.map((id) => (
@@ -87,7 +92,7 @@ export function TaskList({
             aria-label="Filter by status"
             value={status}
             onChange={(e) => setStatus(e.target.value)}
-            className={selectClass}
+            className={filterClass}
           >
             <option value="">Any status</option>
             <option value="pending">Pending</option>
