@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   MODELS,
@@ -15,7 +16,8 @@ import { aspectLabel, isHttpUrl } from "./shared";
 import { veoAspectFor, veoVideoProblems } from "./veo-extend";
 import { KLING_SEED_JSON, VEO_SEED_JSON } from "../testing/seeds";
 
-const SEED_DIR = "/work/shared/seeds";
+// shared/ sits beside the project (../shared from its root), on developers' machines and in CI.
+const SEED_DIR = path.resolve(process.cwd(), "..", "shared", "seeds");
 
 /** The `--data '…'` body of a seed page's curl example, re-serialised compactly. */
 function seedBody(prefix: string): string | undefined {
