@@ -64,6 +64,9 @@ const OUTCOME_UNKNOWN = new Set<string>([
   "upstream_timeout",
 ]);
 
+/** A submit still marked "sending" after this long, with nothing in flight, lost its process. */
+const STUCK_SUBMIT_MS = 60_000;
+
 /** FoxAPI's result links expire 24 hours after completion (contract §2). */
 export const PROVIDER_LINK_TTL_MS = 24 * 3600_000;
 
@@ -229,6 +232,14 @@ export function createTaskService(options: TaskServiceOptions) {
     if (sub.state === "sending") {
       const running = submitting.get(flightKey);
       if (running) return { ...(await running), replayed: true };
+      // Nothing in flight here and older than any submit can take (30 s timeout): the process that sent it died
+      // before hearing back. It may have reached FoxAPI, so it is an unknown outcome, never a silent re-send.
+      if (now() - sub.createdAt > STUCK_SUBMIT_MS) {
+        const message =
+          "The server stopped while sending this request, so it may or may not have been created. Check the task list.";
+        submissions.finish(sub.id, "unknown", null, { status: 504, code: "submit_outcome_unknown", message });
+        throw new ApiError(504, "submit_outcome_unknown", message);
+      }
       throw new ApiError(
         409,
         "submit_in_progress",
@@ -305,6 +316,13 @@ export function createTaskService(options: TaskServiceOptions) {
       archiveNextAt: null,
       archivedAt: null,
     };
+    const existing = store.get(record.id);
+    if (existing) {
+      // FoxAPI answered with an id we already hold: keep the record we have rather than fail a paid submit.
+      console.error("[tasks] upstream returned a task id that is already recorded");
+      submissions.finish(submissionId, "created", existing.id, null);
+      return toView(existing);
+    }
     store.db.transaction(() => {
       store.insert(record);
       submissions.finish(submissionId, "created", record.id, null);
