@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MultipartError, MultipartReader, boundaryOf, multipartStream } from "./multipart";
+import { readAllParts } from "../testing/multipart-parts";
 
 /** A stream that hands out `bytes` in the given chunk sizes (cycled). */
 function chunked(bytes: Uint8Array, sizes: number[] = [bytes.length || 1]): ReadableStream<Uint8Array> {
@@ -14,17 +15,6 @@ function chunked(bytes: Uint8Array, sizes: number[] = [bytes.length || 1]): Read
       at += n;
     },
   });
-}
-
-async function readAll(reader: MultipartReader) {
-  const parts: { name: string; filename: string | null; contentType: string | null; body: Buffer }[] = [];
-  for (let p = await reader.nextPart(); p; p = await reader.nextPart()) {
-    const chunks: Buffer[] = [];
-    let c: Uint8Array | null;
-    while ((c = await reader.readChunk()) !== null) chunks.push(Buffer.from(c));
-    parts.push({ ...p, body: Buffer.concat(chunks) });
-  }
-  return parts;
 }
 
 async function streamBytes(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
@@ -81,7 +71,7 @@ describe("MultipartReader", () => {
               body,
             },
           ]);
-          const parts = await readAll(new MultipartReader(chunked(bytes, sizes), B));
+          const parts = await readAllParts(new MultipartReader(chunked(bytes, sizes), B));
           expect(parts.map((p) => p.name)).toEqual(["fingerprint", "file"]);
           expect(parts[0]!.body.toString()).toBe("clip.mp4|12|34");
           expect(parts[1]!.filename).toBe("clip.mp4");
@@ -105,7 +95,7 @@ describe("MultipartReader", () => {
       ]),
       Buffer.from("epilogue"),
     ]);
-    const parts = await readAll(new MultipartReader(chunked(bytes, [3]), B));
+    const parts = await readAllParts(new MultipartReader(chunked(bytes, [3]), B));
     expect(parts).toHaveLength(1);
     expect(parts[0]!.filename).toBe("日本.png");
     expect(parts[0]!.contentType).toBeNull();
@@ -116,7 +106,7 @@ describe("MultipartReader", () => {
       { headers: 'Content-Disposition: form-data; name="file"; filename="a.mp4"', body: "0123456789" },
     ]);
     const reader = new MultipartReader(chunked(bytes.subarray(0, bytes.length - 20), [4]), B);
-    const err = await readAll(reader).catch((e: unknown) => e);
+    const err = await readAllParts(reader).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MultipartError);
     expect((err as MultipartError).kind).toBe("truncated");
   });
@@ -132,17 +122,17 @@ describe("MultipartReader", () => {
         );
       },
     });
-    const err = await readAll(new MultipartReader(stream, B)).catch((e: unknown) => e);
+    const err = await readAllParts(new MultipartReader(stream, B)).catch((e: unknown) => e);
     expect((err as MultipartError).kind).toBe("truncated");
   });
 
   it("refuses parts without form-data disposition and endless headers", async () => {
     const noDisposition = form([{ headers: "Content-Type: text/plain", body: "x" }]);
-    await expect(readAll(new MultipartReader(chunked(noDisposition), B))).rejects.toThrow(
+    await expect(readAllParts(new MultipartReader(chunked(noDisposition), B))).rejects.toThrow(
       /Content-Disposition/,
     );
     const endless = Buffer.from(`--${B}\r\nX-A: ${"a".repeat(20_000)}`);
-    await expect(readAll(new MultipartReader(chunked(endless, [1000]), B))).rejects.toThrow(/too long/);
+    await expect(readAllParts(new MultipartReader(chunked(endless, [1000]), B))).rejects.toThrow(/too long/);
   });
 
   it("caps text fields", async () => {
@@ -169,7 +159,7 @@ describe("multipartStream", () => {
     });
     const bytes = await streamBytes(stream);
     expect(bytes.toString("latin1")).not.toContain("\r\nX-Injected");
-    const parts = await readAll(new MultipartReader(chunked(bytes, [17]), B));
+    const parts = await readAllParts(new MultipartReader(chunked(bytes, [17]), B));
     expect(parts.map((p) => [p.name, p.filename])).toEqual([
       ["file_name", null],
       ["file", "evil___X-Injected: 1.mp4"],

@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS } from "@/lib/uploads/relay";
 import { UPLOAD_TTL_MS } from "@/lib/uploads/types";
 import * as served from "../simulator/uploads/[name]/route";
 import * as uploads from "./route";
+import { readAllParts } from "@/lib/testing/multipart-parts";
 
 const UPLOAD_PATH = "/v1/files/upload/stream";
 const MB = 1024 * 1024;
@@ -51,15 +52,7 @@ function postStream(
 async function partsOf(raw: Buffer, contentType: string | undefined) {
   const boundary = boundaryOf(contentType ?? null);
   expect(boundary).not.toBeNull();
-  const reader = new MultipartReader(new Blob([new Uint8Array(raw)]).stream(), boundary!);
-  const parts: { name: string; filename: string | null; contentType: string | null; body: Buffer }[] = [];
-  for (let p = await reader.nextPart(); p; p = await reader.nextPart()) {
-    const chunks: Buffer[] = [];
-    let c: Uint8Array | null;
-    while ((c = await reader.readChunk()) !== null) chunks.push(Buffer.from(c));
-    parts.push({ ...p, body: Buffer.concat(chunks) });
-  }
-  return parts;
+  return readAllParts(new MultipartReader(new Blob([new Uint8Array(raw)]).stream(), boundary!));
 }
 
 function foxUploaded(overrides: Record<string, unknown> = {}) {

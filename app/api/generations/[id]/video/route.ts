@@ -21,7 +21,7 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
     const wantsDownload = new URL(request.url).searchParams.has("download");
     const name = downloadName(
       record.model,
-      service.get(id).input.prompt,
+      (JSON.parse(record.input) as { prompt: string }).prompt,
       new Date(record.createdAt).toISOString(),
     );
     if (record.archiveStatus !== "stored" && wantsDownload) {
