@@ -6,11 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "==> Installing npm packages"
-  # npm ci refuses a lockfile that lacks other platforms' optional packages (some registry mirrors don't carry
-  # them); npm install then installs the same locked versions and only fills in what this platform needs.
-  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+# npm ci installs exactly what package-lock.json says and refuses a lockfile that is out of step with
+# package.json, so a drifted lockfile fails here (and in CI) instead of installing something else.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "==> Installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+else
+  # Already installed: still prove the lockfile matches package.json (fast; installs nothing).
+  npm ci --dry-run --ignore-scripts --no-audit --no-fund >/dev/null \
+    || { echo "package-lock.json is out of step with package.json: run npm install and commit the lockfile"; exit 1; }
 fi
 
 if [ "${1:-}" = "--test" ]; then
