@@ -6,16 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# npm ci installs exactly what package-lock.json says and refuses a lockfile that is out of step with
-# package.json, so a drifted lockfile fails here (and in CI) instead of installing something else.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-  || [ package.json -nt node_modules/.package-lock.json ]; then
+# npm ci installs exactly what package-lock.json says; check-lockfile.mjs first refuses a lockfile that is out of
+# step with package.json, so drift fails here (and in CI) instead of installing something else.
+node scripts/check-lockfile.mjs
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> Installing npm packages (npm ci)"
   npm ci --no-audit --no-fund
-else
-  # Already installed: still prove the lockfile matches package.json (fast; installs nothing).
-  npm ci --dry-run --ignore-scripts --no-audit --no-fund >/dev/null \
-    || { echo "package-lock.json is out of step with package.json: run npm install and commit the lockfile"; exit 1; }
 fi
 
 if [ "${1:-}" = "--test" ]; then
