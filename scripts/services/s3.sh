@@ -63,6 +63,7 @@ port_free() {
   "$PY" - "$1" << 'EOF'
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Swift binds: a TIME_WAIT port is free
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
