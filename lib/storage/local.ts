@@ -15,6 +15,8 @@ import {
 
 /** Partial files live here, inside the root so the final rename never crosses a file system. */
 const PARTIAL_DIR = ".partial";
+/** A partial file this old was left by a process that died mid-write: no put takes an hour between writes. */
+const STALE_PARTIAL_MS = 60 * 60_000;
 
 const isMissing = (err: unknown) =>
   err instanceof Error && "code" in err && (err.code === "ENOENT" || err.code === "ENOTDIR");
@@ -26,6 +28,19 @@ const isMissing = (err: unknown) =>
  */
 export function createLocalStorage(rootDir: string): Storage {
   const root = path.resolve(rootDir);
+  let swept = false;
+
+  /** Once per process, on the first put: removes partial files that a crashed process left behind. */
+  async function sweepPartials(dir: string) {
+    if (swept) return;
+    swept = true;
+    const now = Date.now();
+    for (const name of await fs.promises.readdir(dir).catch(() => [])) {
+      const file = path.join(dir, name);
+      const stat = await fs.promises.stat(file).catch(() => null);
+      if (stat && now - stat.mtimeMs > STALE_PARTIAL_MS) await fs.promises.rm(file, { force: true });
+    }
+  }
 
   function fileOf(key: string): string {
     const file = path.resolve(root, checkKey(key));
@@ -52,6 +67,7 @@ export function createLocalStorage(rootDir: string): Storage {
       const final = fileOf(key);
       const partialDir = path.join(root, PARTIAL_DIR);
       await fs.promises.mkdir(partialDir, { recursive: true });
+      await sweepPartials(partialDir);
       await fs.promises.mkdir(path.dirname(final), { recursive: true });
       const temp = path.join(partialDir, `${String(process.pid)}-${randomBytes(8).toString("hex")}`);
       const counter = byteCounter(options.maxBytes ?? Number.MAX_SAFE_INTEGER);

@@ -284,6 +284,23 @@ describe("local driver specifics", () => {
     }
   });
 
+  it("removes partial files a crashed process left over an hour ago, and only those", async () => {
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "retake-storage-"));
+    try {
+      await fs.promises.mkdir(path.join(dir, ".partial"));
+      const old = path.join(dir, ".partial", "123-dead");
+      const recent = path.join(dir, ".partial", "456-writing");
+      await fs.promises.writeFile(old, "half");
+      await fs.promises.writeFile(recent, "half");
+      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+      await fs.promises.utimes(old, twoHoursAgo, twoHoursAgo);
+      await createLocalStorage(dir).put("results/a.mp4", Buffer.from("x"));
+      expect(await fs.promises.readdir(path.join(dir, ".partial"))).toEqual(["456-writing"]);
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("never shows a half-written file: a reader during a slow put sees the old object or nothing", async () => {
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "retake-storage-"));
     try {
