@@ -38,6 +38,19 @@ export function resolveRange(range: ByteRange, size: number): { start: number; e
   return { start, end: Math.min(range.end ?? size - 1, size - 1) };
 }
 
+/**
+ * A request's `Range` header as a `ByteRange`, without knowing the size (so the S3 driver needs one request, not
+ * a HEAD first): one `bytes=a-b`, `a-` or `-n`. `null` (serve the whole object, as HTTP allows) for no header,
+ * several ranges or another unit. A backwards or zero-length range passes through for `get()` to refuse with
+ * `range_not_satisfiable`, as `lib/http/serve-file.ts` answers 416 today.
+ */
+export function byteRangeFromHeader(header: string | null | undefined): ByteRange | null {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === "" && m[2] === "")) return null;
+  if (m[1] === "") return { suffix: Number(m[2]) };
+  return m[2] === "" ? { start: Number(m[1]) } : { start: Number(m[1]), end: Number(m[2]) };
+}
+
 /** The `Range` header value for a `ByteRange`. */
 export function rangeHeader(range: ByteRange): string {
   if ("suffix" in range) return `bytes=-${String(range.suffix)}`;

@@ -3,7 +3,7 @@ import { createLocalStorage } from "./local";
 import type { S3Config, Storage } from "./types";
 
 export { createLocalStorage } from "./local";
-export { resolveRange } from "./common";
+export { byteRangeFromHeader, resolveRange } from "./common";
 export * from "./types";
 
 /**
