@@ -184,7 +184,8 @@ EOF
 }
 
 print_env() {
-  [ -f "$RUN/proxy.port" ] || {
+  # Only a live server's variables: a port file left by a server that has since died would point tests nowhere.
+  { [ -f "$RUN/proxy.port" ] && running proxy; } || {
     log "not started (run: bash scripts/services/s3.sh start)"
     exit 1
   }
