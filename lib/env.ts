@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { isLoopbackHost } from "./net/loopback";
+import type { S3Config } from "./storage/types";
 
 /**
  * Configuration, validated once at start with messages that say which variable to fix. The names are fixed by
@@ -19,6 +20,48 @@ const int = (name: string, def: number, min: number, max: number) =>
       .min(min, { error: `${name} must be at least ${String(min)}.` })
       .max(max, { error: `${name} must be at most ${String(max)}.` }),
   );
+
+// ---- S3-compatible storage (issue 11) -------------------------------------------------------------------------
+// Setting S3_BUCKET moves stored results and uploads from DATA_DIR to the bucket; the other S3_* refine it.
+const s3Env = {
+  S3_BUCKET: optionalString,
+  S3_ENDPOINT: optionalString.refine(
+    (v) => v === undefined || (/^https?:\/\/[^/]/i.test(v) && URL.canParse(v)),
+    { error: "S3_ENDPOINT must be an http(s) URL such as https://s3.example.com or http://127.0.0.1:9000." },
+  ),
+  S3_REGION: optionalString,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: z
+    .preprocess((v) => (v === undefined || v === "" ? "false" : v), z.string())
+    .refine((v) => v === "true" || v === "false", { error: "S3_FORCE_PATH_STYLE must be true or false." })
+    .transform((v) => v === "true"),
+};
+
+/** The S3 driver's settings, or `null` for local disk; the problems as messages naming the variable. */
+function s3Config(env: z.output<z.ZodObject<typeof s3Env>>): S3Config | null | string[] {
+  const problems: string[] = [];
+  const others = (["S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const).filter((k) => env[k]);
+  if (!env.S3_BUCKET) {
+    if (others.length > 0)
+      return [`${others.join(", ")} set without S3_BUCKET: set S3_BUCKET to use S3 storage.`];
+    return null;
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(env.S3_BUCKET))
+    problems.push(`S3_BUCKET is not a valid bucket name: "${env.S3_BUCKET}".`);
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY)
+    problems.push("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither.");
+  if (problems.length > 0) return problems;
+  return {
+    bucket: env.S3_BUCKET,
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION ?? "us-east-1",
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+  };
+}
+// ---- end of S3 ----------------------------------------------------------------------------------------------
 
 const envSchema = z.object({
   FOXAPI_API_KEY: optionalString,
@@ -53,9 +96,10 @@ const envSchema = z.object({
       .min(0, { error: "MAX_TASKS_PER_DAY can't be negative." })
       .optional(),
   ),
+  ...s3Env,
 });
 
-export type Env = z.output<typeof envSchema> & { simulator: boolean; dataDir: string };
+export type Env = z.output<typeof envSchema> & { simulator: boolean; dataDir: string; s3: S3Config | null };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -68,7 +112,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(`Retake's configuration is invalid:\n${lines.join("\n")}\nSee .env.example.`);
   }
   const env = result.data;
-  return { ...env, simulator: !env.FOXAPI_API_KEY, dataDir: path.resolve(env.DATA_DIR) };
+  const s3 = s3Config(env);
+  if (Array.isArray(s3))
+    throw new ConfigError(
+      `Retake's configuration is invalid:\n${s3.map((m) => `  - ${m}`).join("\n")}\nSee .env.example.`,
+    );
+  return { ...env, simulator: !env.FOXAPI_API_KEY, dataDir: path.resolve(env.DATA_DIR), s3 };
 }
 
 let cached: Env | undefined;
