@@ -39,4 +39,6 @@ clip four-three-1440x1080.mp4 1440x1080 5 24 -movflags +faststart
 clip small-640x480.mp4 640x480 5 24 -movflags +faststart
 # 15 fps: Kling's 24–60 fps is only stated by other vendors, so this is a warning, not a refusal.
 clip fps15-1280x720.mp4 1280x720 5 15 -movflags +faststart
+# A WebM (VP8): measurable, but not a container Kling takes (MP4/MOV only).
+ff -f lavfi -i "smptebars=size=1280x720:rate=24:duration=5" -c:v libvpx -b:v 50k -g 24 webm-1280x720.webm
 ls -l

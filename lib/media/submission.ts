@@ -1,0 +1,105 @@
+import "server-only";
+
+import { videoRulesFor } from "./model-rules";
+import { type ProbeOptions, probeVideoUrl } from "./probe";
+import { type VideoRules, checkVideoProbe } from "./rules";
+import type { ProbeResult } from "./types";
+
+/*
+ * What the submit path calls: probe a request's video link (once per burst) and judge it against the model's rules.
+ */
+
+/** Probes a URL; the same URL again within the TTL gets the first answer (no second request). */
+export type VideoProber = (url: string) => Promise<ProbeResult>;
+
+export interface VideoProberOptions extends ProbeOptions {
+  /**
+   * How long a probe's answer is reused. A submit burst (several takes of one clip, a retry after a refusal
+   * elsewhere, a double click) happens within seconds; a link's file can change later, so keep this short.
+   */
+  ttlMs?: number;
+  /** Most answers held at once; the oldest goes first. Each is a few hundred bytes. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_PROBE_TTL_MS = 2 * 60_000;
+export const DEFAULT_PROBE_CACHE_ENTRIES = 500;
+
+/**
+ * A probe with a short-lived cache per URL. Probes of the same URL that overlap share one set of requests, so
+ * the takes of one submit burst, sent together, cost one probe. Every answer is kept, "unprobed" too: a host that
+ * was too slow a second ago would only make each take wait the full time bound again.
+ */
+export function createVideoProber(options: VideoProberOptions = {}): VideoProber {
+  const ttlMs = options.ttlMs ?? DEFAULT_PROBE_TTL_MS;
+  const maxEntries = options.maxEntries ?? DEFAULT_PROBE_CACHE_ENTRIES;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { at: number; result: Promise<ProbeResult> }>();
+
+  return (url) => {
+    const t = now();
+    const hit = cache.get(url);
+    if (hit && t - hit.at < ttlMs) return hit.result;
+    cache.delete(url);
+    for (const [key, entry] of cache) {
+      if (t - entry.at < ttlMs && cache.size < maxEntries) break;
+      cache.delete(key); // Map keeps insertion order: the first entries are the oldest.
+    }
+    const result = probeVideoUrl(url, options);
+    cache.set(url, { at: t, result });
+    // probeVideoUrl answers every host failure itself; a rejection would be our bug, and must not be replayed.
+    result.catch(() => {
+      if (cache.get(url)?.result === result) cache.delete(url);
+    });
+    return result;
+  };
+}
+
+/** A message about one field of the request, keyed like the API's `fields` (`video_url`). */
+export interface FieldMessage {
+  field: string;
+  message: string;
+}
+
+export interface SubmissionProbeReport {
+  /** Rules in FoxAPI's own pages the request breaks: answer 422 with these and spend nothing. */
+  refusals: FieldMessage[];
+  /** Rules only other vendors state, and links we couldn't measure: let the submit through and record these. */
+  warnings: FieldMessage[];
+  /** What each probed field measured, for logs and the task record. */
+  probes: { field: string; result: ProbeResult }[];
+}
+
+export interface ProbeSubmissionDeps {
+  probe: VideoProber;
+  /** The model's video rules; defaults to the table built from lib/models. Undefined: nothing to judge. */
+  rulesFor?: (model: string) => VideoRules | undefined;
+}
+
+/**
+ * Probes the request's `video_url` and judges it against its model's rules. Call it after the request schema
+ * has parsed and before anything reaches the upstream. Never throws for anything the media host does.
+ */
+export async function probeSubmission(
+  request: { model: string; video_url: string },
+  deps: ProbeSubmissionDeps,
+): Promise<SubmissionProbeReport> {
+  const report: SubmissionProbeReport = { refusals: [], warnings: [], probes: [] };
+  const rules = (deps.rulesFor ?? videoRulesFor)(request.model);
+  if (!rules) return report;
+  const field = "video_url";
+  const result = await deps.probe(request.video_url);
+  report.probes.push({ field, result });
+  const verdict = checkVideoProbe(result, rules);
+  for (const message of verdict.refusals) report.refusals.push({ field, message });
+  for (const message of verdict.warnings) report.warnings.push({ field, message });
+  return report;
+}
+
+/** One message per field (several joined), the shape of the API's `error.fields` and of a task's warnings. */
+export function byField(messages: FieldMessage[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { field, message } of messages) out[field] = out[field] ? `${out[field]} ${message}` : message;
+  return out;
+}
