@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the clips in lib/media/fixtures/ that the server-side probe tests read (see the README there).
-# The outputs are committed; run this only to change them. Low bitrate and no audio keep each one small;
-# the moov-at-end clip is deliberately noisier so its header sits well past the probe's first read.
+# The outputs are committed; run this only to change them. Still colour bars, a high CRF and no audio keep each
+# one small (under 50 KB, except the header-last clip).
 set -euo pipefail
 cd "$(dirname "$0")/../lib/media/fixtures"
 ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
@@ -16,7 +16,8 @@ clip() {
 
 # Fits both models: 1280×720 (16:9, 720p), 5 s, 24 fps, header (moov) first.
 clip fit-1280x720.mp4 1280x720 5 24 -movflags +faststart
-# The same clip with the header written last (ffmpeg's default): the probe needs a read at the tail.
+# 1280×720, 5 s, with the header written last (ffmpeg's default): the probe needs a read at the tail. Noise makes
+# the media data ~470 KB, so the header is far past the probe's first 64 KiB read.
 ff -f lavfi -i "testsrc2=size=1280x720:rate=24:duration=5" -f lavfi -i "nullsrc=size=1280x720:rate=24" \
    -filter_complex "[1]geq=random(1)*255:128:128[n];[0][n]blend=all_mode=overlay:all_opacity=0.5,format=yuv420p" \
    -t 5 -c:v libx264 -preset veryfast -crf 38 -g 24 moov-at-end.mp4

@@ -20,7 +20,8 @@ export type FixtureName =
   | "short-2s.mp4"
   | "four-three-1440x1080.mp4"
   | "small-640x480.mp4"
-  | "fps15-1280x720.mp4";
+  | "fps15-1280x720.mp4"
+  | "webm-1280x720.webm";
 
 export function fixture(name: FixtureName): Buffer {
   return fs.readFileSync(path.join(FIXTURES_DIR, name));

@@ -16,5 +16,6 @@ export {
   byField,
   createVideoProber,
   probeSubmission,
+  videoRefusal,
 } from "./submission";
 export type { Container, ProbeResult, ProbeStats, ProbedVideo } from "./types";

@@ -71,7 +71,8 @@ export async function probeVideoUrl(url: string, options: ProbeOptions = {}): Pr
   });
 
   const measure = async (): Promise<ProbeResult> => {
-    if (!(await input.canRead())) throw new RangeReaderStop("unreadable", "it isn't an MP4 or MOV file we can read");
+    if (!(await input.canRead()))
+      throw new RangeReaderStop("unreadable", "it isn't an MP4 or MOV file we can read");
     const container = containerOf(await input.getFormat());
     const size = await reader.getSize();
     const track = await input.getPrimaryVideoTrack();

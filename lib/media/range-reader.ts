@@ -159,7 +159,10 @@ export function createRangeReader(url: string, options: RangeReaderOptions): Ran
       res.body.destroy();
       if (res.status === 416) stop("http_error", "the host says the file is empty or shorter than it looked");
       if (res.status >= 400) stop("http_error", `the link answered HTTP ${String(res.status)}`);
-      stop("no_range_support", "the host's answer to a request for part of the file was not a partial answer");
+      stop(
+        "no_range_support",
+        "the host's answer to a request for part of the file was not a partial answer",
+      );
     }
     const [, firstByte, lastByte, totalText] = contentRange;
     const total = totalText === "*" ? null : Number(totalText);

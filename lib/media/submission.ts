@@ -1,5 +1,6 @@
 import "server-only";
 
+import { ApiError } from "../api/errors";
 import { videoRulesFor } from "./model-rules";
 import { type ProbeOptions, probeVideoUrl } from "./probe";
 import { type VideoRules, checkVideoProbe } from "./rules";
@@ -102,4 +103,16 @@ export function byField(messages: FieldMessage[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { field, message } of messages) out[field] = out[field] ? `${out[field]} ${message}` : message;
   return out;
+}
+
+/**
+ * The 422 for a request whose video breaks its model's rules: the same code and shape as the other media
+ * refusals (`invalid_media`, with the reasons on their fields), and the reasons in the message too, so a script
+ * that only prints `error.message` still says what to fix.
+ */
+export function videoRefusal(report: SubmissionProbeReport): ApiError {
+  const reasons = report.refusals.map((r) => r.message).join(" ");
+  return new ApiError(422, "invalid_media", `This video can't be used with this model. ${reasons}`, {
+    fields: byField(report.refusals),
+  });
 }
