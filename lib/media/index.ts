@@ -14,6 +14,7 @@ export {
   type VideoProber,
   type VideoProberOptions,
   byField,
+  createProbeCheck,
   createVideoProber,
   probeSubmission,
   videoRefusal,

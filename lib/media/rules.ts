@@ -61,10 +61,14 @@ export function checkVideoProbe(probe: ProbeResult, rules: VideoRules): ProbeVer
   const name = rules.modelName;
 
   // The size is a definite fact whenever the host declared it, measured or not.
-  if (probe.sizeBytes !== null && probe.sizeBytes > rules.maxBytes)
+  if (probe.sizeBytes !== null && probe.sizeBytes > rules.maxBytes) {
+    const size = megabytes(probe.sizeBytes);
+    const limit = megabytes(rules.maxBytes);
+    // A few bytes over would round to the limit itself ("200 MB; up to 200 MB"), which reads like a bug.
     refusals.push(
-      `The clip is ${megabytes(probe.sizeBytes)}; ${name} takes files up to ${megabytes(rules.maxBytes)}. Trim or compress it first.`,
+      `The clip is ${size === limit ? "just over " : ""}${size}; ${name} takes files up to ${limit}. Trim or compress it first.`,
     );
+  }
 
   if (probe.status === "unprobed") {
     warnings.push(

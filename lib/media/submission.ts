@@ -116,3 +116,21 @@ export function videoRefusal(report: SubmissionProbeReport): ApiError {
     fields: byField(report.refusals),
   });
 }
+
+/**
+ * The probe in the shape of the submit path's media check today (`{ errors, warnings }` keyed by field), so it
+ * can be composed with the link check in one line. Prefer calling {@link probeSubmission} and
+ * {@link videoRefusal} directly where the 422's message should carry the reasons.
+ */
+export function createProbeCheck(
+  probe: VideoProber,
+  rulesFor?: ProbeSubmissionDeps["rulesFor"],
+): (request: { model: string; video_url: string }) => Promise<{
+  errors: Record<string, string>;
+  warnings: Record<string, string>;
+}> {
+  return async (request) => {
+    const report = await probeSubmission(request, { probe, rulesFor });
+    return { errors: byField(report.refusals), warnings: byField(report.warnings) };
+  };
+}
