@@ -144,8 +144,9 @@ export function createRangeReader(url: string, options: RangeReaderOptions): Ran
         stop("timeout", `the host took longer than ${String(limits.timeoutMs / 1000)} s`);
       if (err instanceof GuardedFetchError && err.code === "too_large")
         stop("no_range_support", "the host ignored our request for part of the file and offered all of it");
+      // The guarded client's sentence, made to continue ours: "…before sending it: that address is on a private…".
       const why = err instanceof GuardedFetchError ? err.message : "the connection failed";
-      stop("fetch_failed", `we couldn't fetch it: ${why}`);
+      stop("fetch_failed", why.charAt(0).toLowerCase() + why.slice(1).replace(/\.$/, ""));
     }
 
     const contentRange = CONTENT_RANGE.exec(res.headers["content-range"] ?? "");

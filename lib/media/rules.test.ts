@@ -99,7 +99,7 @@ describe("checkVideoProbe", () => {
     expect(checkVideoProbe(unprobed(null), veoVideoRules)).toEqual({
       refusals: [],
       warnings: [
-        "Our server couldn't measure this clip before sending it (the host took longer than 5 s), so it wasn't checked against Veo's limits. If it breaks them, the task may fail.",
+        "Our server couldn't measure this clip before sending it: the host took longer than 5 s. It wasn't checked against Veo's limits, so if it breaks them the task may fail.",
       ],
     });
     const big = checkVideoProbe(unprobed(300 * MB), klingVideoRules);

@@ -72,7 +72,7 @@ export function checkVideoProbe(probe: ProbeResult, rules: VideoRules): ProbeVer
 
   if (probe.status === "unprobed") {
     warnings.push(
-      `Our server couldn't measure this clip before sending it (${probe.message}), so it wasn't checked against ${name}'s limits. If it breaks them, the task may fail.`,
+      `Our server couldn't measure this clip before sending it: ${probe.message}. It wasn't checked against ${name}'s limits, so if it breaks them the task may fail.`,
     );
     return { refusals, warnings };
   }

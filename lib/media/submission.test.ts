@@ -110,7 +110,7 @@ describe("links that can't be measured, and size", () => {
       {
         field: "video_url",
         message: expect.stringMatching(
-          /^Our server couldn't measure this clip before sending it \(the host doesn't answer requests for part of a file \(HTTP Range\)\), so it wasn't checked against Kling's limits\./,
+          /^Our server couldn't measure this clip before sending it: the host doesn't answer requests for part of a file \(HTTP Range\)\. It wasn't checked against Kling's limits/,
         ) as string,
       },
     ]);

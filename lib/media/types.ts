@@ -38,7 +38,7 @@ export type ProbeResult =
       status: "unprobed";
       url: string;
       reason: UnprobedReason;
-      /** Why, in words that complete "We couldn't measure this clip before sending it: …". */
+      /** Why, in words that continue "Our server couldn't measure this clip before sending it: …" (no final stop). */
       message: string;
       /** The size the host declared, when it did: a clip over a size limit is refused even unmeasured. */
       sizeBytes: number | null;
