@@ -1,5 +1,11 @@
-import type { MeasuredVideo } from "../models/media";
 import type { Container, ProbeResult } from "./types";
+
+/** What a model's own check reads: the same shape as `MeasuredVideo` in lib/models, which the browser measures. */
+export interface VideoMeasure {
+  durationSeconds: number;
+  width: number;
+  height: number;
+}
 
 /*
  * Judging a probed clip against a model's rules. Pure: no I/O, so the same words can be tested without a host and
@@ -14,7 +20,7 @@ export interface VideoRules {
   /** Short name used in messages: "Kling", "Veo". */
   modelName: string;
   /** The model's own check of duration and size, in a creator's words (e.g. `klingVideoProblems`). */
-  problems: (video: MeasuredVideo) => string[];
+  problems: (video: VideoMeasure) => string[];
   /** Largest file FoxAPI's page allows. */
   maxBytes: number;
   /** Containers FoxAPI's page allows; anything else is refused. Absent when the page states none. */

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { errorResponse } from "../api/errors";
-import { KLING_O3_EDIT } from "../models/kling-o3.rules";
-import { VEO_EXTEND, VEO_EXTEND_FAST } from "../models/veo-extend.rules";
 import { type MediaServer, startMediaServer } from "../testing/app-harness";
 import { type FixtureName, fixture, serveRanges, serveWhole } from "./fixture-host";
 import {
@@ -11,6 +9,11 @@ import {
   probeSubmission,
   videoRefusal,
 } from "./submission";
+
+// Model ids, as tests may name them.
+const KLING_O3_EDIT = "kling-o3-video-to-video-edit";
+const VEO_EXTEND = "veo-3.1-extend";
+const VEO_EXTEND_FAST = "veo-3.1-extend-fast";
 
 // The submit path's view: a request's video link, probed over real loopback HTTP, judged against its model.
 

@@ -3,14 +3,16 @@ import { ApiError } from "../api/errors";
 import type { FoxClient } from "../foxapi/client";
 import type { NormalizedTask } from "../foxapi/normalize";
 import type { GenerationRequest } from "../models";
-import { KLING_O3_EDIT } from "../models/kling-o3.rules";
-import { VEO_EXTEND } from "../models/veo-extend.rules";
 import { createMediaChecker } from "../tasks/media-check";
 import { createTaskService } from "../tasks/service";
 import { TaskStore } from "../tasks/store";
 import { type MediaServer, startMediaServer } from "../testing/app-harness";
 import { type FixtureName, fixture, serveRanges, serveWhole } from "./fixture-host";
 import { createProbeCheck, createVideoProber } from "./submission";
+
+// Model ids, as tests may name them.
+const KLING_O3_EDIT = "kling-o3-video-to-video-edit";
+const VEO_EXTEND = "veo-3.1-extend";
 
 /*
  * The probe plugged into today's submit path through its `mediaCheck` hook (the one-line wiring the integrator
