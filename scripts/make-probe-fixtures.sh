@@ -42,4 +42,11 @@ clip small-640x480.mp4 640x480 5 24 -movflags +faststart
 clip fps15-1280x720.mp4 1280x720 5 15 -movflags +faststart
 # A WebM (VP8): measurable, but not a container Kling takes (MP4/MOV only).
 ff -f lavfi -i "smptebars=size=1280x720:rate=24:duration=5" -c:v libvpx -b:v 50k -g 24 webm-1280x720.webm
+
+# Reference images for the image probe (Kling's image rules are other vendors': warnings only).
+img() { ff -f lavfi -i "smptebars=size=$2:rate=1" -frames:v 1 "${@:3}" "$1"; }
+img image-768x1024.jpg 768x1024 -q:v 8
+img image-200x150.png 200x150
+img image-1200x400.jpg 1200x400 -q:v 8
+img image-600x600.webp 600x600 -quality 40
 ls -l

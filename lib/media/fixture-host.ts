@@ -21,7 +21,11 @@ export type FixtureName =
   | "four-three-1440x1080.mp4"
   | "small-640x480.mp4"
   | "fps15-1280x720.mp4"
-  | "webm-1280x720.webm";
+  | "webm-1280x720.webm"
+  | "image-768x1024.jpg"
+  | "image-200x150.png"
+  | "image-1200x400.jpg"
+  | "image-600x600.webp";
 
 export function fixture(name: FixtureName): Buffer {
   return fs.readFileSync(path.join(FIXTURES_DIR, name));

@@ -1,4 +1,4 @@
-import type { Container, ProbeResult } from "./types";
+import type { Container, ImageFormat, ImageProbeResult, ProbeResult } from "./types";
 
 /** What a model's own check reads: the same shape as `MeasuredVideo` in lib/models, which the browser measures. */
 export interface VideoMeasure {
@@ -112,4 +112,47 @@ export function checkVideoProbe(probe: ProbeResult, rules: VideoRules): ProbeVer
     );
 
   return { refusals, warnings };
+}
+
+/** A model's rules for reference images. Only other vendors state them, so every one of them only warns. */
+export interface ImageRules {
+  modelName: string;
+  /** Shortest side, in pixels. */
+  minSide: number;
+  /** Longest side over shortest side: 2.5 allows 1:2.5 to 2.5:1. */
+  maxAspect: number;
+  formats: readonly ImageFormat[];
+}
+
+const IMAGE_FORMAT_WORDS: Record<ImageFormat, string> = {
+  png: "PNG",
+  jpeg: "JPEG",
+  webp: "WebP",
+  gif: "GIF",
+};
+
+/**
+ * Warnings for one measured reference image. An image we couldn't measure gets none: the link check has already
+ * said what it could about reaching it, and these rules are only other vendors' anyway.
+ */
+export function checkImageProbe(probe: ImageProbeResult, rules: ImageRules): string[] {
+  if (probe.status !== "probed") return [];
+  const warnings: string[] = [];
+  const spec = `${rules.modelName}'s own spec (not FoxAPI's page)`;
+  const size = `${String(probe.width)}×${String(probe.height)} px`;
+  if (!rules.formats.includes(probe.format))
+    warnings.push(
+      `This image is a ${IMAGE_FORMAT_WORDS[probe.format]}; ${spec} asks for ${rules.formats.map((f) => IMAGE_FORMAT_WORDS[f]).join(" or ")}, so it may be refused.`,
+    );
+  if (Math.min(probe.width, probe.height) < rules.minSide)
+    warnings.push(
+      `This image is ${size}; ${spec} asks for at least ${String(rules.minSide)} px on each side, so it may be refused.`,
+    );
+  const long = Math.max(probe.width, probe.height);
+  const short = Math.max(1, Math.min(probe.width, probe.height));
+  if (long / short > rules.maxAspect + 0.005)
+    warnings.push(
+      `This image is ${size} (${(long / short).toFixed(2)}:1); ${spec} asks for an aspect ratio between 1:${String(rules.maxAspect)} and ${String(rules.maxAspect)}:1, so it may be refused.`,
+    );
+  return warnings;
 }

@@ -51,7 +51,7 @@ function setup() {
     uploadFile: () => Promise.reject(new Error("not used")),
   };
   const links = createMediaChecker({ allowLoopback: true });
-  const probe = createProbeCheck(createVideoProber({ guard: { allowLoopback: true } }));
+  const probe = createProbeCheck({ probe: createVideoProber({ guard: { allowLoopback: true } }) });
   const service = createTaskService({
     store: new TaskStore(":memory:"),
     client,

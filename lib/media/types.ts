@@ -44,3 +44,26 @@ export type ProbeResult =
       sizeBytes: number | null;
       stats: ProbeStats;
     };
+
+/** Image formats the image probe can name. */
+export type ImageFormat = "png" | "jpeg" | "webp" | "gif";
+
+/** A reference image's measured size, or why it couldn't be measured. */
+export type ImageProbeResult =
+  | {
+      status: "probed";
+      url: string;
+      format: ImageFormat;
+      width: number;
+      height: number;
+      sizeBytes: number;
+      stats: ProbeStats;
+    }
+  | {
+      status: "unprobed";
+      url: string;
+      reason: UnprobedReason;
+      message: string;
+      sizeBytes: number | null;
+      stats: ProbeStats;
+    };
