@@ -136,7 +136,7 @@ describe("probeVideoUrl gives up, bounded, on hosts it can't probe", () => {
     expect(result).toMatchObject({ status: "unprobed", reason: "timeout" });
     expect(result.status === "unprobed" && result.message).toMatch(/0\.8 s/);
     expect(elapsed).toBeGreaterThanOrEqual(750);
-    expect(elapsed).toBeLessThan(1_500);
+    expect(elapsed).toBeLessThan(2_000); // the bound plus slack for a loaded machine
   });
 
   it("a host that never answers: unprobed at the default 5 s bound", async () => {
@@ -146,7 +146,7 @@ describe("probeVideoUrl gives up, bounded, on hosts it can't probe", () => {
     const elapsed = Date.now() - started;
     expect(result).toMatchObject({ status: "unprobed", reason: "timeout" });
     expect(elapsed).toBeGreaterThanOrEqual(4_900);
-    expect(elapsed).toBeLessThan(6_000);
+    expect(elapsed).toBeLessThan(6_500); // the bound plus slack for a loaded machine
   });
 
   it("a header-last clip past the byte budget: unprobed without reading past it", async () => {
