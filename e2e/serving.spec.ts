@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { type OwnServer, startOwnServer } from "./server";
 
@@ -28,12 +29,25 @@ function send(
   }: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent: false }, (res) => {
+    // Asks for compression as browsers do: a file's answer must keep its length all the same.
+    const all = { "Accept-Encoding": "gzip, deflate, br", ...headers };
+    const req = http.request(url, { method, headers: all, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
+      res.on("end", () => {
+        // JSON answers are still compressed by Next (only file answers are touched by the server).
+        const raw = Buffer.concat(chunks);
+        const coding = res.headers["content-encoding"];
+        const body =
+          coding === "gzip"
+            ? zlib.gunzipSync(raw)
+            : coding === "br"
+              ? zlib.brotliDecompressSync(raw)
+              : coding === "deflate"
+                ? zlib.inflateSync(raw)
+                : raw;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
       res.on("error", reject);
     });
     req.setTimeout(30_000, () => req.destroy(new Error(`timeout: ${method} ${url}`)));
@@ -50,6 +64,7 @@ async function expectTrueLengths(url: string, expected: Buffer, headers: Record<
   expect(full.headers["content-length"]).toBe(String(size));
   expect(full.headers["transfer-encoding"]).toBeUndefined();
   expect(full.headers["accept-ranges"]).toBe("bytes");
+  expect(full.headers["content-encoding"]).toBeUndefined();
   expect(full.body.equals(expected)).toBe(true);
 
   const part = await send(url, { headers: { ...headers, Range: "bytes=100-1099" } });
