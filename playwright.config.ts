@@ -28,13 +28,16 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
     // E2E_SKIP_BUILD=1 reuses a build made by an earlier step (the check script builds once for everything).
-    command: `${process.env.E2E_SKIP_BUILD ? "" : `FOXAPI_API_KEY=${CANARY_KEY} npx next build && `}npx next start -p ${String(PORT)} -H 127.0.0.1`,
+    // `npm start` is the README's start command (server.mjs): the suite tests the server people run.
+    command: `${process.env.E2E_SKIP_BUILD ? "" : `FOXAPI_API_KEY=${CANARY_KEY} npx next build && `}npm start`,
     url: `${BASE_URL}/api/generations?limit=1`,
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
     env: {
+      HOST: "127.0.0.1",
+      PORT: String(PORT),
       NEXT_DIST_DIR: ".next-e2e",
       NEXT_TELEMETRY_DISABLED: "1",
       DATA_DIR,

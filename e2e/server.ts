@@ -33,9 +33,12 @@ export async function startOwnServer(port: number, env: Record<string, string>):
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    // The README's start command (server.mjs), so these tests see what people run.
+    child = spawn("npm", ["start"], {
       env: {
         ...process.env,
+        HOST: "127.0.0.1",
+        PORT: String(port),
         NEXT_DIST_DIR: ".next-e2e",
         NEXT_TELEMETRY_DISABLED: "1",
         DATA_DIR: dataDir,

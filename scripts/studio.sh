@@ -8,4 +8,6 @@ export NEXT_TELEMETRY_DISABLED=1
 echo "==> Building"
 npx next build
 echo "==> Starting on http://${HOST:-127.0.0.1}:${PORT:-3000}"
-exec npx next start --hostname "${HOST:-127.0.0.1}" --port "${PORT:-3000}"
+# server.mjs: Next's handler plus true Content-Length on the files we serve; HOST and PORT are read from the
+# environment.
+exec npm start

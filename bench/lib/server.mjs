@@ -99,7 +99,10 @@ function childrenOf(pid) {
   return out;
 }
 
-/** The process that actually serves requests: the `next-server` descendant of the started process. */
+/**
+ * The process that actually serves requests: the `next-server` descendant of `next start`, or the started
+ * process itself (server.mjs serves in the process it runs in).
+ */
 function findServerPid(rootPid) {
   const queue = [rootPid];
   while (queue.length) {
@@ -147,8 +150,8 @@ function hookExit() {
 }
 
 /**
- * Starts `next start` from DIST on 127.0.0.1:<port> with a fresh data directory and the given environment
- * (FOXAPI_* etc.). Resolves once it answers. `nodeArgs` go to node itself (e.g. ["--cpu-prof"]); `appDir`
+ * Starts the production server (server.mjs) from DIST on 127.0.0.1:<port> with a fresh data directory and the
+ * given environment (FOXAPI_* etc.). Resolves once it answers. `nodeArgs` go to node itself (e.g. ["--cpu-prof"]); `appDir`
  * serves another checkout's build (see ensureBuild); `gcProbe` preloads bench/lib/gc-probe.mjs (see afterGc).
  */
 export async function startServer(port, env = {}, { nodeArgs = [], appDir = ROOT, gcProbe = false } = {}) {
@@ -181,16 +184,17 @@ export async function startServer(port, env = {}, { nodeArgs = [], appDir = ROOT
     FOXAPI_API_KEY: "",
     ...env,
   };
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, nextBin(appDir), "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: appDir,
-      env: fullEnv,
-      detached: true,
-      stdio: ["ignore", "ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore"],
-    },
-  );
+  // The README's start command runs server.mjs; an older checkout (BENCH_APP_DIR) without it runs `next start`.
+  const serverFile = path.join(appDir, "server.mjs");
+  const args = fs.existsSync(serverFile)
+    ? [serverFile]
+    : [nextBin(appDir), "start", "-p", String(port), "-H", "127.0.0.1"];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: appDir,
+    env: { ...fullEnv, HOST: "127.0.0.1", PORT: String(port) },
+    detached: true,
+    stdio: ["ignore", "ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore"],
+  });
   started.add(child.pid);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   let up = false;

@@ -2,13 +2,17 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { ConfigError } from "../env";
 import { UpstreamError } from "../foxapi/errors";
+import { type ErrorBody, type ErrorCode, type ErrorStatus, isErrorCode, isStatusOf } from "./codes";
 
-/** An error our API answers with: `{ error: { code, message, fields? } }`. */
-export class ApiError extends Error {
+/**
+ * An error our API answers with: `{ error: { code, message, fields? } }`. The code is one of the closed union in
+ * `codes.ts`, and the status one that code may have; both are checked when this compiles.
+ */
+export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
   override name = "ApiError";
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly status: ErrorStatus<C>,
+    readonly code: C,
     message: string,
     readonly extra: { fields?: Record<string, string>; retryAfterSeconds?: number } = {},
   ) {
@@ -16,9 +20,23 @@ export class ApiError extends Error {
   }
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string>; upstreamCode?: string };
+/**
+ * An error recorded earlier (an idempotent replay reads it back from the store): its code and status are used
+ * only if they are ours, otherwise the answer is the generic upstream error.
+ */
+export function storedApiError(
+  stored: { status?: unknown; code?: unknown; message?: unknown } | null | undefined,
+  fallbackMessage: string,
+): ApiError {
+  const message = typeof stored?.message === "string" ? stored.message : fallbackMessage;
+  const code = stored?.code;
+  const status = stored?.status;
+  if (isErrorCode(code) && typeof status === "number" && isStatusOf(code, status))
+    return new ApiError(status, code, message);
+  return new ApiError(502, "upstream_error", message);
 }
+
+export type { ErrorBody, ErrorCode } from "./codes";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 

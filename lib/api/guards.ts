@@ -4,13 +4,6 @@ import { getEnv } from "../env";
 import { getTaskStore } from "../tasks";
 import { ApiError } from "./errors";
 
-export interface GuardOptions {
-  /** A request that changes state: same origin only, and only the content type named. */
-  mutating?: boolean;
-  /** The body a mutating route accepts. */
-  kind?: "json" | "multipart";
-}
-
 export interface Caller {
   /** The signed-in session, or "anonymous" when no passcode is configured. Scopes rate limits and idempotency. */
   sessionId: string;
@@ -51,17 +44,13 @@ export function checkContentType(request: Request, kind: "json" | "multipart"): 
 }
 
 /**
- * Every route handler calls this first: access (the passcode session, when one is configured) is checked here,
- * inside the handler, never only in a proxy. Throws an ApiError the handler's catch turns into a response.
+ * The access check every route handler makes first (through `withAccess` in `route.ts`): the passcode session,
+ * when one is configured, checked here, inside the handler, never only in a proxy.
  */
-export async function guardRequest(request: Request, options: GuardOptions = {}): Promise<Caller> {
+export function checkAccess(request: Request): Caller {
   const sessionId = sessionFromCookieHeader(request.headers.get("cookie"));
   if (sessionId === null)
     throw new ApiError(401, "sign_in_required", "Sign in with the team passcode first.");
-  if (options.mutating) {
-    checkSameOrigin(request);
-    if (options.kind) checkContentType(request, options.kind);
-  }
   return { sessionId };
 }
 

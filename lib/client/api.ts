@@ -1,17 +1,21 @@
+import { type ClientErrorCode, type ErrorBody, isErrorCode } from "../api/codes";
 import type { GenerationRequest } from "../models";
 import type { SourceMeta, TaskLineage, TaskPage, TaskView } from "../tasks/types";
 
 /** An error answer from our API, with what the UI needs to decide whether to keep polling. */
 export class ApiRequestError extends Error {
   override name = "ApiRequestError";
+  /** One of our codes (`lib/api/codes.ts`); anything else the browser meets (a proxy's page) is `http_error`. */
+  readonly code: ClientErrorCode;
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     readonly fields: Record<string, string> | undefined,
     readonly retryAfterMs: number | undefined,
   ) {
     super(message);
+    this.code = code === "network" || isErrorCode(code) ? code : "http_error";
   }
   /** Worth asking again later: rate limits, upstream hiccups, a dropped connection. */
   get retryable(): boolean {
@@ -46,9 +50,7 @@ async function call<T>(input: string, init?: RequestInit): Promise<T> {
     body = undefined;
   }
   if (!res.ok) {
-    const err = (
-      body as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined
-    )?.error;
+    const err = (body as Partial<ErrorBody> | undefined)?.error;
     const retryAfter = Number(res.headers.get("retry-after"));
     throw new ApiRequestError(
       res.status,

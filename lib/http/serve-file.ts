@@ -3,6 +3,14 @@ import fs from "node:fs";
 import { Readable } from "node:stream";
 
 /**
+ * Next (16.4 `sendResponse`) drops `Content-Length` from every route handler's response, so the size rides in this
+ * header and the production server (`server.mjs`, which names the same header) turns it back into
+ * `Content-Length` as the headers go out, and never lets it reach a client. Only a length travels this way, never
+ * a path: a forged or leaked value can't open a file.
+ */
+export const LENGTH_CARRIER = "x-retake-content-length";
+
+/**
  * Streams a file with the headers a video player needs: `Content-Type`, `Content-Length`, `Accept-Ranges` and
  * single-range requests (so players can seek), plus an optional download file name.
  */
@@ -34,7 +42,9 @@ export async function serveFile(
     return new Response(null, { status: 416, headers });
   }
   const [start, end] = range ?? [0, size - 1];
-  headers.set("Content-Length", String(size === 0 ? 0 : end - start + 1));
+  const length = String(size === 0 ? 0 : end - start + 1);
+  headers.set("Content-Length", length);
+  headers.set(LENGTH_CARRIER, length);
   if (range) headers.set("Content-Range", `bytes ${String(start)}-${String(end)}/${String(size)}`);
   if (request.method === "HEAD" || size === 0)
     return new Response(null, { status: range ? 206 : 200, headers });

@@ -14,7 +14,7 @@ import {
   isSafeTaskId,
   isTerminal,
 } from "../foxapi/normalize";
-import { ApiError } from "../api/errors";
+import { ApiError, storedApiError } from "../api/errors";
 import type { Archiver } from "./archive";
 import type { MediaChecker } from "./media-check";
 import { type Submission, createSubmissions, hashRequest, secondsToNextDay } from "./submissions";
@@ -255,11 +255,7 @@ export function createTaskService(options: TaskServiceOptions) {
         "submit_outcome_unknown",
         stored?.message ?? "The outcome of this request is unknown.",
       );
-    throw new ApiError(
-      stored?.status ?? 502,
-      stored?.code ?? "upstream_error",
-      stored?.message ?? "FoxAPI refused this request.",
-    );
+    throw storedApiError(stored, "FoxAPI refused this request.");
   }
 
   async function send(

@@ -1,42 +1,34 @@
 import { NextResponse } from "next/server";
-import { ApiError, errorResponse, readJson } from "@/lib/api/errors";
-import { guardRequest } from "@/lib/api/guards";
+import { ApiError, readJson } from "@/lib/api/errors";
+import { withAccess } from "@/lib/api/route";
 import { getSubmitLimiter, getTaskService } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/generations - recorded tasks, newest first, paged (?cursor=&limit=&model=&status=&q=)
-export async function GET(request: Request) {
-  try {
-    await guardRequest(request);
-    const params = new URL(request.url).searchParams;
-    const limit = params.get("limit");
-    const page = getTaskService().list({
-      limit: limit ? Number(limit) || undefined : undefined,
-      cursor: params.get("cursor"),
-      model: params.get("model"),
-      status: params.get("status"),
-      q: params.get("q"),
-    });
-    return NextResponse.json(page, { headers: { "Cache-Control": "no-store" } });
-  } catch (err) {
-    return errorResponse(err);
-  }
-}
+export const GET = withAccess(({ request }) => {
+  const params = new URL(request.url).searchParams;
+  const limit = params.get("limit");
+  const page = getTaskService().list({
+    limit: limit ? Number(limit) || undefined : undefined,
+    cursor: params.get("cursor"),
+    model: params.get("model"),
+    status: params.get("status"),
+    q: params.get("q"),
+  });
+  return NextResponse.json(page);
+});
 
 // POST /api/generations - access → validate → idempotency and spend cap → upstream → record → the task
-export async function POST(request: Request) {
-  try {
-    const caller = await guardRequest(request, { mutating: true, kind: "json" });
+export const POST = withAccess(
+  async ({ request, caller }) => {
     const limit = getSubmitLimiter().take(caller.sessionId);
     if (!limit.ok)
       throw new ApiError(
         429,
         "rate_limited",
         `Too many tasks started at once. Wait ${String(limit.retryAfterSeconds)} s.`,
-        {
-          retryAfterSeconds: limit.retryAfterSeconds,
-        },
+        { retryAfterSeconds: limit.retryAfterSeconds },
       );
     const body = await readJson(request);
     // Two fields ride along with the generation itself: the task this one continues, and what the browser
@@ -56,13 +48,9 @@ export async function POST(request: Request) {
       { ...result.task, warnings: result.warnings },
       {
         status: result.replayed ? 200 : 201,
-        headers: {
-          "Cache-Control": "no-store",
-          ...(result.replayed ? { "Idempotent-Replayed": "true" } : {}),
-        },
+        headers: result.replayed ? { "Idempotent-Replayed": "true" } : {},
       },
     );
-  } catch (err) {
-    return errorResponse(err);
-  }
-}
+  },
+  { sameOrigin: true, accepts: "json" },
+);

@@ -276,7 +276,7 @@ describe("state-changing routes: application/json from our own origin only", () 
     expect(signIn.status).toBe(403);
     expect(signIn.headers.get("set-cookie")).toBeNull();
     const signOut = await read(
-      session.DELETE(request("/api/session", { method: "DELETE", headers: evil, cookie })),
+      await session.DELETE(request("/api/session", { method: "DELETE", headers: evil, cookie })),
     );
     expect(signOut.status).toBe(403);
     // The session survived the cross-site sign-out attempt.

@@ -10,8 +10,9 @@ import {
   sessionCookieHeader,
 } from "@/lib/auth/session";
 import { createRateLimiter } from "@/lib/auth/rate-limit";
-import { ApiError, errorResponse, readJson } from "@/lib/api/errors";
-import { checkContentType, checkSameOrigin, sessionFromCookieHeader, sessionKey } from "@/lib/api/guards";
+import { ApiError, readJson } from "@/lib/api/errors";
+import { sessionFromCookieHeader, sessionKey } from "@/lib/api/guards";
+import { withOpenAccess } from "@/lib/api/route";
 import { getEnv } from "@/lib/env";
 import { getTaskStore } from "@/lib/tasks";
 
@@ -26,18 +27,18 @@ const body = z.object({ passcode: z.string().max(1000) });
 const isHttps = (request: Request) =>
   (request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "")) === "https";
 
+// The session routes are open by nature: they are how a caller gets (or gives up) a session.
+
 // GET /api/session - whether a passcode is required and whether this caller is signed in
-export function GET(request: Request) {
+export const GET = withOpenAccess(({ request }) => {
   const required = Boolean(getEnv().ACCESS_PASSCODE);
   const signedIn = sessionFromCookieHeader(request.headers.get("cookie")) !== null;
-  return NextResponse.json({ required, signedIn }, { headers: { "Cache-Control": "no-store" } });
-}
+  return NextResponse.json({ required, signedIn });
+});
 
 // POST /api/session - sign in with the team passcode; sets the session cookie
-export async function POST(request: Request) {
-  try {
-    checkSameOrigin(request);
-    checkContentType(request, "json");
+export const POST = withOpenAccess(
+  async ({ request }) => {
     const passcode = getEnv().ACCESS_PASSCODE;
     if (!passcode)
       throw new ApiError(404, "no_passcode", "This server has no passcode: there is nothing to sign in to.");
@@ -48,36 +49,31 @@ export async function POST(request: Request) {
           429,
           "too_many_attempts",
           `Too many sign-in attempts. Wait ${String(limit.retryAfterSeconds)} s and try again.`,
-          {
-            retryAfterSeconds: limit.retryAfterSeconds,
-          },
+          { retryAfterSeconds: limit.retryAfterSeconds },
         );
     const parsed = body.safeParse(await readJson(request, 4096));
     if (!parsed.success || !safeEqual(parsed.data.passcode, passcode))
       throw new ApiError(401, "wrong_passcode", "That passcode is not right.");
     const session = createSession(getTaskStore(), sessionKey());
-    const res = NextResponse.json({ signedIn: true }, { headers: { "Cache-Control": "no-store" } });
+    const res = NextResponse.json({ signedIn: true });
     res.headers.append(
       "Set-Cookie",
       sessionCookieHeader(session.cookie, { secure: isHttps(request), maxAgeSeconds: SESSION_TTL_MS / 1000 }),
     );
     return res;
-  } catch (err) {
-    return errorResponse(err);
-  }
-}
+  },
+  { sameOrigin: true, accepts: "json" },
+);
 
 // DELETE /api/session - sign out: the session is revoked on the server, not only forgotten by the browser
-export function DELETE(request: Request) {
-  try {
-    checkSameOrigin(request);
+export const DELETE = withOpenAccess(
+  ({ request }) => {
     const id = sessionFromCookieHeader(request.headers.get("cookie"));
     const cookie = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
     if (id && id !== "anonymous" && cookie) revokeSession(getTaskStore(), id);
-    const res = NextResponse.json({ signedIn: false }, { headers: { "Cache-Control": "no-store" } });
+    const res = NextResponse.json({ signedIn: false });
     res.headers.append("Set-Cookie", sessionCookieHeader("", { secure: isHttps(request), maxAgeSeconds: 0 }));
     return res;
-  } catch (err) {
-    return errorResponse(err);
-  }
-}
+  },
+  { sameOrigin: true },
+);

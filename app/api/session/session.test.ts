@@ -55,12 +55,12 @@ function signIn(
 }
 
 const signOut = (cookie: string) =>
-  read(
-    session.DELETE(
+  session
+    .DELETE(
       request("/api/session", { method: "DELETE", cookie, headers: { Origin: "http://localhost:3000" } }),
-    ),
-  );
-const status = (cookie?: string) => read(session.GET(request("/api/session", { cookie })));
+    )
+    .then(read);
+const status = (cookie?: string) => session.GET(request("/api/session", { cookie })).then(read);
 const list = (options: RequestOptions = {}) =>
   generations.GET(request("/api/generations", options)).then(read);
 

@@ -1,0 +1,5 @@
+import type { ServerResponse } from "node:http";
+
+/** Types for server.mjs (plain JavaScript, so production needs no TypeScript loader), for the tests. */
+export const LENGTH_CARRIER: string;
+export function restoreContentLength(res: ServerResponse): void;
