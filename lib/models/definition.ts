@@ -114,7 +114,10 @@ export interface ModelInfo<Req extends GenerationRequest = GenerationRequest> {
   mediaRows(req: Req): [string, string][];
   /** The simulator: one letter for the model in a task id, and whether the result is portrait. */
   simulator: { code: string; portrait(req: Req): boolean };
-  /** The exact JSON object FoxAPI receives for a validated request: defaults and empty optionals omitted. */
+  /**
+   * The exact JSON object FoxAPI receives for a validated request: defaults and empty optionals omitted. The
+   * model's own schema must accept it too: the simulator validates what it receives with the same schema.
+   */
   upstreamBody(req: Req): Record<string, unknown>;
 }
 

@@ -113,10 +113,15 @@ describe("a fourth model, registered from a test", () => {
       random: () => 0.5,
     });
     const headers = { Authorization: "Bearer sim", "Content-Type": "application/json" };
+    // The simulator receives what FoxAPI would: the upstream body, with the duration as a number.
+    const upstreamBody = toUpstreamBody(
+      generationRequestSchema.parse(body({ image_url: "https://example.com/still.png" })),
+    );
+    expect(upstreamBody.duration).toBe(10);
     const created = await sim("http://sim/v1/videos/generations", {
       method: "POST",
       headers,
-      body: JSON.stringify(body({ image_url: "https://example.com/still.png" })),
+      body: JSON.stringify(upstreamBody),
     });
     expect(created.status).toBe(200);
     const task = (await created.json()) as { id: string; model: string; status: string };
@@ -155,5 +160,14 @@ describe("a fourth model, registered from a test", () => {
     expect(draftFor(task, "extend", "http://h", true)?.input.model).toBe("veo-3.1-extend");
     expect(draftFor(task, "edit", "http://h", true)?.input.model).toBe("kling-o3-video-to-video-edit");
     expect(draftFor(task, "reuse", "http://h", true)?.input).toEqual(parsed);
+  });
+
+  it("every registered model's upstream body passes its own schema, as the simulator needs", () => {
+    for (const id of MODEL_IDS) {
+      const info = modelInfo(id);
+      const parsed = generationRequestSchema.parse({ model: id, ...info.sample("https://example.com") });
+      const upstream = toUpstreamBody(parsed);
+      expect(generationRequestSchema.safeParse(upstream).success, id).toBe(true);
+    }
   });
 });

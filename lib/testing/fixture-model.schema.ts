@@ -7,7 +7,11 @@ export const fixtureModelSchema = z.object({
   model: z.literal(FIXTURE_MODEL),
   prompt: promptSchema(500),
   image_url: httpUrl("image"),
-  duration: z.enum(FIXTURE_DURATIONS, { error: "Choose 5 or 10 seconds." }).default("5"),
+  // The form sends the choice as text, FoxAPI-style bodies (what the simulator validates) as a number.
+  duration: z.preprocess(
+    (v) => (typeof v === "number" ? String(v) : v),
+    z.enum(FIXTURE_DURATIONS, { error: "Choose 5 or 10 seconds." }).default("5"),
+  ),
 });
 
 export type FixtureRequest = z.output<typeof fixtureModelSchema>;
