@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { type Page, expect, test } from "@playwright/test";
 import { SAMPLE, cardFor, expectPlayableResult, recordSubmits, uniquePrompt } from "./helpers";
-import { type OwnServer, startOwnServer } from "./server";
+import { startOwnServer } from "./server";
 
 // A model is only its definition. The test-only image-to-video model (lib/testing/fixture-model.ts), switched on
 // for this server alone by RETAKE_FIXTURE_MODELS=1 at start, goes through the form, the route, the simulator,
@@ -8,14 +8,6 @@ import { type OwnServer, startOwnServer } from "./server";
 
 const FIXTURE = "retake-test-image-to-video";
 const LABEL = "Test Image to Video";
-
-let server: OwnServer;
-test.beforeAll(async () => {
-  server = await startOwnServer(Number(process.env.E2E_FIXTURE_PORT ?? 3214), { RETAKE_FIXTURE_MODELS: "1" });
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
 
 test("without the hook the studio offers only the real models", async ({ page }) => {
   await page.goto("/");
@@ -26,7 +18,19 @@ test("without the hook the studio offers only the real models", async ({ page })
 
 test("a fourth model from its definition alone: form, route, simulator, card and page", async ({ page }) => {
   test.setTimeout(90_000);
-  await page.goto(`${server.url}/`);
+  // Started here, not in beforeAll: every worker runs beforeAll, and two servers would share one port.
+  const server = await startOwnServer(Number(process.env.E2E_FIXTURE_PORT ?? 3214), {
+    RETAKE_FIXTURE_MODELS: "1",
+  });
+  try {
+    await run(page, server.url);
+  } finally {
+    await server.stop();
+  }
+});
+
+async function run(page: Page, url: string) {
+  await page.goto(`${url}/`);
   const models = page.getByRole("radiogroup", { name: "Model" });
   await expect(models.getByRole("radio")).toHaveCount(4);
   const radio = models.getByRole("radio", { name: new RegExp(LABEL) });
@@ -35,7 +39,7 @@ test("a fourth model from its definition alone: form, route, simulator, card and
 
   // Its own fields: an image instead of a clip, and a duration choice.
   await expect(page.getByLabel("Video URL")).toHaveCount(0);
-  const image = `${server.url}${SAMPLE.image1}`;
+  const image = `${url}${SAMPLE.image1}`;
   await page.getByLabel("Image URL").fill(image);
   await page
     .getByRole("radiogroup", { name: "Duration" })
@@ -62,4 +66,4 @@ test("a fourth model from its definition alone: form, route, simulator, card and
   await expect(settings.locator("dd")).toHaveText([LABEL, "10 s", image]);
   await expect(page.getByAltText("Source image")).toHaveAttribute("src", image);
   await expect(page.getByLabel("Result video")).toBeVisible();
-});
+}
