@@ -1,10 +1,11 @@
 import { Fragment } from "react";
 import { type GenerationRequest, modelInfo } from "@/lib/models/catalog";
+import { REFERENCE_SPLIT } from "@/lib/models/references";
 
 /** The full prompt, with each reference (`@Video1 / @ImageN / @ElementN`) shown as a chip carrying its thumbnail. */
 export function PromptWithRefs({ input }: { input: GenerationRequest }) {
   const info = modelInfo(input.model);
-  const parts = input.prompt.split(/(@(?:Video|Image|Element)\d+)/g);
+  const parts = input.prompt.split(REFERENCE_SPLIT);
   return (
     <p className="whitespace-pre-wrap text-sm leading-7 text-slate-200">
       {parts.map((part, i) => {
