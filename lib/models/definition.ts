@@ -29,6 +29,8 @@ export interface MediaTarget {
   field: string;
   url: string;
   kind: MediaKind;
+  /** The most bytes the model takes for this file. */
+  maxBytes: number;
 }
 
 /** How a setting is edited. One tuple of options feeds both the schema's enum and this control. */

@@ -1,5 +1,5 @@
 import { type MediaTarget, defineModel, yesNo } from "./definition";
-import { type FieldMeta, type MeasuredVideo, MAX_VIDEO_BYTES, aspectLabel } from "./media";
+import { type FieldMeta, type MeasuredVideo, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, aspectLabel } from "./media";
 import type { KlingEditRequest } from "./kling-o3.schema";
 
 // Kling O3 video-to-video edit: everything Retake knows about it except the request schema (kling-o3.schema.ts,
@@ -134,12 +134,26 @@ export const klingO3Edit = defineModel<KlingEditRequest>({
     elements: [],
   }),
   mediaTargets(req) {
-    const out: MediaTarget[] = [{ field: "video_url", url: req.video_url, kind: "video" }];
-    req.image_urls.forEach((url, i) => out.push({ field: `image_urls.${String(i)}`, url, kind: "image" }));
+    const video = klingLimits.video.maxBytes;
+    const image = MAX_IMAGE_BYTES;
+    const out: MediaTarget[] = [{ field: "video_url", url: req.video_url, kind: "video", maxBytes: video }];
+    req.image_urls.forEach((url, i) =>
+      out.push({ field: `image_urls.${String(i)}`, url, kind: "image", maxBytes: image }),
+    );
     req.elements.forEach((e, i) => {
-      out.push({ field: `elements.${String(i)}.frontal_image_url`, url: e.frontal_image_url, kind: "image" });
+      out.push({
+        field: `elements.${String(i)}.frontal_image_url`,
+        url: e.frontal_image_url,
+        kind: "image",
+        maxBytes: image,
+      });
       e.reference_image_urls.forEach((url, k) =>
-        out.push({ field: `elements.${String(i)}.reference_image_urls.${String(k)}`, url, kind: "image" }),
+        out.push({
+          field: `elements.${String(i)}.reference_image_urls.${String(k)}`,
+          url,
+          kind: "image",
+          maxBytes: image,
+        }),
       );
     });
     return out;

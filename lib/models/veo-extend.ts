@@ -163,7 +163,9 @@ const veoFamily = {
     prompt: "The camera keeps drifting forward as the colours slowly shift to dusk.",
     video_url: `${origin}/samples/portrait-9x16.mp4`,
   }),
-  mediaTargets: (req) => [{ field: "video_url", url: req.video_url, kind: "video" }],
+  mediaTargets: (req) => [
+    { field: "video_url", url: req.video_url, kind: "video", maxBytes: veoLimits.video.maxBytes },
+  ],
   referenceMedia: (req, token) => (token === "@Video1" ? { url: req.video_url, kind: "video" } : null),
   mediaRows: () => [],
   upstreamBody: veoUpstreamBody,

@@ -1,6 +1,5 @@
 import "server-only";
 import { type GenerationRequest, type MediaTarget, modelInfo } from "../models";
-import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES } from "../models/shared";
 import { GuardedFetchError, checkUrlTarget, guardedFetch } from "../net/guarded-fetch";
 
 export interface MediaReport {
@@ -56,7 +55,7 @@ async function checkOne(
           : target.reason,
     };
   }
-  const cap = t.kind === "video" ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
+  const cap = t.maxBytes;
   const tooBig = {
     error: `This ${t.kind} is larger than ${MB(cap)}, the limit. ${t.kind === "video" ? "Trim or compress it first." : "Use a smaller image."}`,
   };

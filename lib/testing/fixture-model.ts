@@ -1,4 +1,5 @@
 import { defineModel } from "../models/definition";
+import { MAX_IMAGE_BYTES } from "../models/media";
 import type { FixtureRequest } from "./fixture-model.schema";
 
 /**
@@ -41,7 +42,9 @@ export const fixtureModel = defineModel<FixtureRequest>({
     prompt: "The colours slowly swirl.",
     image_url: `${origin}/samples/palette-square.png`,
   }),
-  mediaTargets: (req) => [{ field: "image_url", url: req.image_url, kind: "image" }],
+  mediaTargets: (req) => [
+    { field: "image_url", url: req.image_url, kind: "image", maxBytes: MAX_IMAGE_BYTES },
+  ],
   referenceMedia: () => null,
   mediaRows: () => [],
   simulator: { code: "t", portrait: () => false },
