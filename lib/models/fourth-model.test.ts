@@ -9,7 +9,15 @@ import { params, read, request, setupApp } from "../testing/app-harness";
 import { SUBMIT_PATH, foxTask } from "../testing/fake-foxapi";
 import { FIXTURE_MODEL, fixtureModel } from "../testing/fixture-model";
 import { fixtureModelSchema } from "../testing/fixture-model.schema";
-import { MODEL_IDS, fieldErrors, generationRequestSchema, modelInfo, registerModel, toUpstreamBody } from ".";
+import {
+  MODEL_IDS,
+  fieldErrors,
+  generationRequestSchema,
+  modelInfo,
+  registerModel,
+  registerModelInfo,
+  toUpstreamBody,
+} from ".";
 
 // The proof that a model is only its definition: the test-only image-to-video model, registered here and named
 // by no file outside lib/models and lib/testing, goes through validation, the route, the media check, the
@@ -43,6 +51,15 @@ describe("a fourth model, registered from a test", () => {
     expect(() => registerModel({ ...fixtureModel, id: "another-model" }, fixtureModelSchema)).toThrow(
       /accepts model "retake-test-image-to-video"/,
     );
+  });
+
+  it("refuses a second model with a taken simulator code, and shows an unregistered one by its id", () => {
+    const clash = { ...fixtureModel, id: "clash", simulator: { ...fixtureModel.simulator, code: "k" } };
+    expect(() => registerModelInfo(clash)).toThrow(/simulator code "k" of kling-o3-video-to-video-edit/);
+    expect(MODEL_IDS).not.toContain("clash");
+    const gone = modelInfo("a-model-since-removed");
+    expect(gone.label).toBe("a-model-since-removed");
+    expect(gone.settings).toEqual([]);
   });
 
   it("is validated by its own schema, with the others' errors unchanged", () => {
