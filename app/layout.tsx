@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
+import { fixtureModelsEnabled } from "@/lib/testing/fixture-hook";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,7 +13,8 @@ export const viewport: Viewport = { themeColor: "#0b0d10", width: "device-width"
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The browser test's test-only model (RETAKE_FIXTURE_MODELS=1 at start): absent in normal use.
+    <html lang="en" data-retake-fixture-models={fixtureModelsEnabled() ? "1" : undefined}>
       <body className="min-h-dvh">
         <Providers>{children}</Providers>
       </body>

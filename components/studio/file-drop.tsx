@@ -141,6 +141,7 @@ export function FileDrop({
           state={state}
           value={value}
           fieldName={fieldName}
+          modelLabel={modelLabel}
           onCancel={cancel}
           onRetry={() => retry()}
           onForce={() => retry({ force: true })}

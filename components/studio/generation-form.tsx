@@ -1,25 +1,20 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Controller, useForm, useWatch, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Field, FieldError, describedBy, inputClass } from "@/components/ui/field";
-import { Segmented } from "@/components/ui/segmented";
-import { Switch } from "@/components/ui/switch";
 import { cn } from "@/components/ui/cn";
-import { ApiRequestError, submitGeneration, taskKeys } from "@/lib/client/api";
-import type { GenerationRequest } from "@/lib/models";
-import { KLING_O3_EDIT, MODELS, MODEL_IDS } from "@/lib/models/catalog";
-import { klingFields } from "@/lib/models/kling-o3.rules";
-import { veoAspectFor, veoFields } from "@/lib/models/veo-extend.rules";
-import type { TaskPage } from "@/lib/tasks/types";
-import type { InfiniteData } from "@tanstack/react-query";
+import { type GenerationRequest, modelInfo } from "@/lib/models/catalog";
 import { FileDrop } from "./file-drop";
-import { KlingMedia } from "./kling-media";
+import { ModelPicker } from "./model-picker";
+import { ModelSettings } from "./model-settings";
 import { PromptField } from "./prompt-field";
+import { ReferenceMedia, type ElementValue } from "./reference-media";
+import { UrlThumb } from "./url-thumb";
+import { useSubmitGeneration } from "./use-submit-generation";
 import { VideoPreview, type ProbeState } from "./video-preview";
-import { EMPTY_FORM, sampleValues, type FormValues } from "./form-values";
+import { type FormValues, emptyForm, list, sampleValues, text } from "./form-values";
 
 export interface Draft {
   values: FormValues;
@@ -31,27 +26,37 @@ export interface Draft {
 }
 
 type FormResolver = Resolver<FormValues, unknown, GenerationRequest>;
-let loadedResolver: Promise<FormResolver> | undefined;
+const loadSchemaModules = () => Promise.all([import("@hookform/resolvers/zod"), import("@/lib/models")]);
+let loadedModules: ReturnType<typeof loadSchemaModules> | undefined;
 
 /**
  * The registry's schema through zodResolver, the same one the route handler uses. Loaded on first validation
  * (the first Generate), so zod and the resolver stay out of the studio's first load: everything the form shows
- * before then (limits, counts, clip checks) comes from the zod-free catalog.
+ * before then (limits, counts, clip checks) comes from the zod-free definitions.
  */
 const resolver: FormResolver = async (values, context, options) => {
-  loadedResolver ??= Promise.all([import("@hookform/resolvers/zod"), import("@/lib/models")]).then(
-    ([{ zodResolver }, { generationRequestSchema }]) =>
-      zodResolver(generationRequestSchema) as unknown as FormResolver,
-  );
-  return (await loadedResolver)(values, context, options);
+  loadedModules ??= loadSchemaModules();
+  const [{ zodResolver }, { requestSchema }] = await loadedModules;
+  return zodResolver(requestSchema())(values, context, options);
 };
 
-function newKey() {
-  return typeof crypto !== "undefined" && "randomUUID" in crypto
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+/** Field errors keyed by dotted path (`elements.0.frontal_image_url`), from react-hook-form's nested errors. */
+function flattenErrors(errors: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  const collect = (obj: unknown, prefix: string) => {
+    if (!obj || typeof obj !== "object") return;
+    const rec = obj as Record<string, unknown>;
+    if (typeof rec.message === "string" && prefix) out[prefix] ??= rec.message;
+    for (const [k, v] of Object.entries(rec)) {
+      if (k === "message" || k === "type" || k === "ref" || k === "types") continue;
+      collect(v, prefix ? (k === "root" ? prefix : `${prefix}.${k}`) : k);
+    }
+  };
+  collect(errors, "");
+  return out;
 }
 
+/** The studio form: the model picker, then the chosen model's fields, all drawn from its definition. */
 export function GenerationForm({
   simulator,
   draft,
@@ -61,51 +66,43 @@ export function GenerationForm({
   draft: Draft | null;
   draftProblem?: string | null;
 }) {
-  const queryClient = useQueryClient();
   const form = useForm<FormValues, unknown, GenerationRequest>({
-    defaultValues: draft?.values ?? EMPTY_FORM,
+    defaultValues: draft?.values ?? emptyForm(),
     resolver,
     mode: "onSubmit",
     reValidateMode: "onChange",
   });
   const { control, register, handleSubmit, setValue, setError, clearErrors, formState, reset } = form;
   const values = useWatch({ control }) as FormValues;
-  const model = values.model;
-  const info = MODELS[model];
-  const isKling = model === KLING_O3_EDIT;
+  const info = modelInfo(values.model);
+  const source = info.source;
+  const sourceValue = text(values[source.field]).trim();
 
   const [parentTaskId, setParentTaskId] = useState<string | null>(draft?.parentTaskId ?? null);
   const [probe, setProbe] = useState<ProbeState>({ state: "idle" });
-  const [notice, setNotice] = useState<{
-    kind: "ok" | "error";
-    text: string;
-    /** An outcome-unknown submit: offer to send again deliberately, with a new key. */
-    resend?: boolean;
-  } | null>(null);
-  const aspectTouched = useRef(false);
-  // One idempotency key per attempt: a retry of the same values reuses it, any edit starts a new one.
-  const idempotencyKey = useRef(newKey());
+  // A setting that follows the clip (Veo's aspect ratio) stops following it once the user picks one.
+  const followTouched = useRef(false);
   const lastDraftNonce = useRef(draft?.nonce);
+
+  const onProbe = useCallback((p: ProbeState) => setProbe(p), []);
+  const measured =
+    source.kind === "video" && probe.state === "ready" && probe.url === sourceValue ? probe.video : undefined;
+  const videoProblems = measured && info.videoProblems ? info.videoProblems(measured) : [];
+
+  const { submit, busy, notice, setNotice, renewKey } = useSubmitGeneration({
+    form,
+    parentTaskId,
+    sourceMeta: measured,
+  });
 
   useEffect(() => {
     if (!draft || draft.nonce === lastDraftNonce.current) return;
     lastDraftNonce.current = draft.nonce;
     reset(draft.values);
     setParentTaskId(draft.parentTaskId);
-    aspectTouched.current = false;
+    followTouched.current = false;
     setNotice(null);
-  }, [draft, reset]);
-
-  useEffect(() => {
-    return form.subscribe({
-      formState: { values: true },
-      callback: () => {
-        idempotencyKey.current = newKey();
-      },
-    });
-  }, [form]);
-
-  const onProbe = useCallback((p: ProbeState) => setProbe(p), []);
+  }, [draft, reset, setNotice]);
 
   // Fields with an upload in flight: Generate waits for them rather than sending an empty or stale URL.
   const [uploading, setUploading] = useState<string[]>([]);
@@ -129,103 +126,37 @@ export function GenerationForm({
       window.removeEventListener("drop", guard);
     };
   }, []);
-  const measured = probe.state === "ready" && probe.url === values.video_url.trim() ? probe.video : undefined;
-  const videoProblems = useMemo(() => (measured ? info.videoProblems(measured) : []), [measured, info]);
 
-  // Veo's aspect ratio follows the clip's shape unless the user has chosen one.
   useEffect(() => {
-    if (!measured || info.family !== "veo" || aspectTouched.current) return;
-    const aspect = veoAspectFor(measured);
-    if (aspect) setValue("aspect_ratio", aspect);
-  }, [measured, info.family, setValue]);
-
-  const mutation = useMutation({
-    mutationFn: (request: GenerationRequest) =>
-      submitGeneration(request, {
-        idempotencyKey: idempotencyKey.current,
-        parentTaskId,
-        sourceMeta: measured,
-      }),
-    onSuccess: (task) => {
-      queryClient.setQueryData(taskKeys.detail(task.id), task);
-      // Show it at the top of the unfiltered list at once; filtered lists refetch.
-      queryClient.setQueryData<InfiniteData<TaskPage>>(taskKeys.list(), (old) => {
-        if (!old) return old;
-        const [first, ...rest] = old.pages;
-        const page: TaskPage = first ?? { tasks: [], nextCursor: null };
-        return {
-          ...old,
-          pages: [{ ...page, tasks: [task, ...page.tasks.filter((t) => t.id !== task.id)] }, ...rest],
-        };
-      });
-      void queryClient.invalidateQueries({ queryKey: taskKeys.lists() });
-      idempotencyKey.current = newKey();
-      const warnings = Object.values(task.warnings ?? {});
-      setNotice({
-        kind: "ok",
-        text: `Started: ${MODELS[task.model].label}. Follow it in Tasks.${warnings.length > 0 ? ` Note: ${warnings.join(" ")}` : ""}`,
-      });
-    },
-    onError: (err) => {
-      if (err instanceof ApiRequestError && err.fields) {
-        for (const [path, message] of Object.entries(err.fields)) {
-          if (path === "_form") continue;
-          setError(path as keyof FormValues, { type: "server", message });
-        }
-      }
-      const unknown = err instanceof ApiRequestError && err.code === "submit_outcome_unknown";
-      setNotice({
-        kind: "error",
-        text:
-          err instanceof ApiRequestError
-            ? unknown
-              ? `${err.message} Check the task list in a minute: if it isn't there, you can send it again. Pressing Generate with the same settings won't send it twice.`
-              : err.message
-            : "Something went wrong. Try again.",
-        resend: unknown,
-      });
-    },
-  });
+    const follows = info.followsClip;
+    if (!measured || !follows || followTouched.current) return;
+    const value = follows.valueFor(measured);
+    if (value) setValue(follows.field, value);
+  }, [measured, info, setValue]);
 
   const videoBlocked =
-    values.video_url.trim() !== "" &&
-    ((probe.state === "loading" && probe.url === values.video_url.trim()) || videoProblems.length > 0);
+    sourceValue !== "" &&
+    ((probe.state === "loading" && probe.url === sourceValue) || videoProblems.length > 0);
 
   const onValid = async (request: GenerationRequest) => {
     setNotice(null);
     if (videoProblems.length > 0) {
-      setError("video_url", { type: "media", message: videoProblems.join(" ") });
+      setError(source.field, { type: "media", message: videoProblems.join(" ") });
       return;
     }
-    if (probe.state === "loading") {
+    if (source.kind === "video" && probe.state === "loading") {
       setNotice({
         kind: "error",
         text: "Wait a moment: the clip is still loading, so it hasn't been checked yet.",
       });
       return;
     }
-    try {
-      await mutation.mutateAsync(request);
-    } catch {
-      // Shown by onError.
-    }
+    await submit(request);
   };
   // A double click must not submit twice: this flag is set before React can re-render the disabled button.
   const submitting = useRef(false);
-
-  const errorMap: Record<string, string | undefined> = {};
-  const collect = (obj: unknown, prefix: string) => {
-    if (!obj || typeof obj !== "object") return;
-    const rec = obj as Record<string, unknown>;
-    if (typeof rec.message === "string" && prefix) errorMap[prefix] ??= rec.message;
-    for (const [k, v] of Object.entries(rec)) {
-      if (k === "message" || k === "type" || k === "ref" || k === "types") continue;
-      collect(v, prefix ? (k === "root" ? prefix : `${prefix}.${k}`) : k);
-    }
-  };
-  collect(formState.errors, "");
-
-  const busy = mutation.isPending;
+  const errorMap = flattenErrors(formState.errors);
+  const refs = info.references;
 
   return (
     <form
@@ -257,9 +188,9 @@ export function GenerationForm({
           <Button
             size="sm"
             onClick={() => {
-              const next = sampleValues(model, window.location.origin, form.getValues());
+              const next = sampleValues(values.model, window.location.origin, form.getValues());
               reset(next, { keepDefaultValues: true });
-              aspectTouched.current = false;
+              followTouched.current = false;
               setNotice(null);
             }}
           >
@@ -281,240 +212,94 @@ export function GenerationForm({
         control={control}
         name="model"
         render={({ field }) => (
-          <fieldset>
-            <legend className="mb-2 text-sm font-medium text-slate-200">Model</legend>
-            <div role="radiogroup" aria-label="Model" className="grid gap-2 sm:grid-cols-3">
-              {MODEL_IDS.map((id) => (
-                <label
-                  key={id}
-                  className={cn(
-                    "cursor-pointer rounded-md border px-3 py-2 transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-accent-400",
-                    field.value === id
-                      ? "border-accent-500 bg-accent-500/10"
-                      : "border-ink-600 bg-ink-900 hover:border-ink-600 hover:bg-ink-850",
-                  )}
-                >
-                  <input
-                    type="radio"
-                    name="model"
-                    value={id}
-                    checked={field.value === id}
-                    onChange={() => {
-                      field.onChange(id);
-                      clearErrors();
-                      setNotice(null);
-                    }}
-                    aria-labelledby={`model-${id}-name`}
-                    aria-describedby={`model-${id}-desc`}
-                    className="sr-only"
-                  />
-                  <span id={`model-${id}-name`} className="block text-sm font-medium text-slate-100">
-                    {MODELS[id].label}
-                  </span>
-                  <span id={`model-${id}-desc`} className="mt-0.5 block text-xs leading-snug text-slate-400">
-                    {MODELS[id].description}
-                  </span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <ModelPicker
+            value={field.value}
+            onChange={(id) => {
+              field.onChange(id);
+              clearErrors();
+              setNotice(null);
+            }}
+          />
         )}
       />
 
       <FileDrop
-        kind="video"
-        fieldName="video"
-        value={values.video_url}
+        key={source.field}
+        kind={source.kind}
+        fieldName={source.kind}
+        value={text(values[source.field])}
         onUrl={(url) => {
-          setValue("video_url", url, { shouldDirty: true });
-          clearErrors("video_url");
+          setValue(source.field, url, { shouldDirty: true });
+          clearErrors(source.field);
         }}
         onBusy={onUploadBusy}
         videoProblems={info.videoProblems}
         modelLabel={info.label}
       >
-        <Field
-          id="video_url"
-          label="Video URL"
-          help={isKling ? klingFields.video_url.help : veoFields.video_url.help}
-          error={errorMap.video_url}
-        >
-          <input
-            id="video_url"
-            type="url"
-            inputMode="url"
-            autoComplete="off"
-            placeholder="https://…/clip.mp4"
-            className={inputClass}
-            {...describedBy("video_url", errorMap.video_url)}
-            {...register("video_url", { onChange: () => clearErrors("video_url") })}
-          />
+        <Field id={source.field} label={source.label} help={source.help} error={errorMap[source.field]}>
+          <div className={source.kind === "image" ? "flex items-center gap-2" : undefined}>
+            {source.kind === "image" ? <UrlThumb url={sourceValue} /> : null}
+            <input
+              id={source.field}
+              type="url"
+              inputMode="url"
+              autoComplete="off"
+              placeholder={source.placeholder}
+              className={inputClass}
+              {...describedBy(source.field, errorMap[source.field])}
+              {...register(source.field, { onChange: () => clearErrors(source.field) })}
+            />
+          </div>
         </Field>
       </FileDrop>
-      <VideoPreview url={values.video_url.trim()} probe={probe} onProbe={onProbe} problems={videoProblems} />
+      {source.kind === "video" ? (
+        <VideoPreview url={sourceValue} probe={probe} onProbe={onProbe} problems={videoProblems} />
+      ) : null}
 
       <Controller
         control={control}
         name="prompt"
         render={({ field }) => (
           <PromptField
-            value={field.value}
+            value={text(field.value)}
             onChange={field.onChange}
             maxLength={info.promptMaxLength}
             references={
-              isKling ? { images: values.image_urls.length, elements: values.elements.length } : undefined
+              refs
+                ? {
+                    images: list(values[refs.imagesField]).length,
+                    elements: list(values[refs.elementsField]).length,
+                  }
+                : undefined
             }
+            placeholder={info.prompt.placeholder}
             error={errorMap.prompt}
-            help={isKling ? klingFields.prompt.help : veoFields.prompt.help}
+            help={info.prompt.help ?? ""}
           />
         )}
       />
 
-      {isKling ? (
-        <div className="space-y-5">
-          <div className="flex flex-wrap items-end gap-x-8 gap-y-4">
-            <Controller
-              control={control}
-              name="resolution"
-              render={({ field }) => (
-                <Segmented
-                  name="resolution"
-                  label="Resolution"
-                  value={field.value}
-                  onChange={field.onChange}
-                  options={[
-                    { value: "720p", label: "720p" },
-                    { value: "1080p", label: "1080p" },
-                  ]}
-                />
-              )}
-            />
-            <Switch
-              id="keep_audio"
-              label="Keep original audio"
-              help={klingFields.keep_audio.help}
-              {...register("keep_audio")}
-            />
-          </div>
-          <KlingMedia
-            images={values.image_urls}
-            elements={values.elements}
-            onImages={(v) => setValue("image_urls", v, { shouldValidate: formState.isSubmitted })}
-            onElements={(v) => setValue("elements", v, { shouldValidate: formState.isSubmitted })}
+      <div className="space-y-5">
+        <ModelSettings
+          info={info}
+          form={form}
+          errors={errorMap}
+          onChoose={(name) => {
+            if (name === info.followsClip?.field) followTouched.current = true;
+          }}
+        />
+        {refs ? (
+          <ReferenceMedia
+            spec={refs}
+            images={list<string>(values[refs.imagesField])}
+            elements={list<ElementValue>(values[refs.elementsField])}
+            onImages={(v) => setValue(refs.imagesField, v, { shouldValidate: formState.isSubmitted })}
+            onElements={(v) => setValue(refs.elementsField, v, { shouldValidate: formState.isSubmitted })}
             errors={errorMap}
             onBusy={onUploadBusy}
           />
-        </div>
-      ) : (
-        <div className="space-y-5">
-          <div className="flex flex-wrap items-end gap-x-8 gap-y-4">
-            <Controller
-              control={control}
-              name="aspect_ratio"
-              render={({ field }) => (
-                <Segmented
-                  name="aspect_ratio"
-                  label="Aspect ratio"
-                  value={field.value}
-                  onChange={(v) => {
-                    aspectTouched.current = true;
-                    field.onChange(v);
-                  }}
-                  options={[
-                    { value: "16:9", label: "16:9" },
-                    { value: "9:16", label: "9:16" },
-                  ]}
-                  help={veoFields.aspect_ratio.help}
-                />
-              )}
-            />
-            <Switch
-              id="generate_audio"
-              label="Generate audio"
-              help={veoFields.generate_audio.help}
-              {...register("generate_audio")}
-            />
-          </div>
-          <details
-            className="group rounded-md border border-ink-700 bg-ink-900/60"
-            open={
-              Boolean(errorMap.seed || errorMap.negative_prompt || errorMap.safety_tolerance) || undefined
-            }
-          >
-            <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium text-slate-200">
-              Advanced
-              <span className="ml-2 text-xs font-normal text-slate-400">
-                negative prompt, seed, safety, auto-fix
-              </span>
-            </summary>
-            <div className="grid gap-4 border-t border-ink-700 p-3 sm:grid-cols-2">
-              <Field
-                id="negative_prompt"
-                label="Negative prompt"
-                help={veoFields.negative_prompt.help}
-                error={errorMap.negative_prompt}
-                className="sm:col-span-2"
-              >
-                <input
-                  id="negative_prompt"
-                  type="text"
-                  placeholder="blurry, low quality, watermark"
-                  className={inputClass}
-                  {...describedBy("negative_prompt", errorMap.negative_prompt)}
-                  {...register("negative_prompt")}
-                />
-              </Field>
-              <Field id="seed" label="Seed" help={veoFields.seed.help} error={errorMap.seed}>
-                <input
-                  id="seed"
-                  type="number"
-                  inputMode="numeric"
-                  min={0}
-                  step={1}
-                  placeholder="Random"
-                  className={inputClass}
-                  {...describedBy("seed", errorMap.seed)}
-                  {...register("seed", {
-                    setValueAs: (v: string) => (v === "" || v === undefined ? undefined : Number(v)),
-                  })}
-                />
-              </Field>
-              <Field
-                id="safety_tolerance"
-                label="Safety tolerance"
-                help={veoFields.safety_tolerance.help}
-                error={errorMap.safety_tolerance}
-              >
-                <select
-                  id="safety_tolerance"
-                  className={inputClass}
-                  {...describedBy("safety_tolerance", errorMap.safety_tolerance)}
-                  {...register("safety_tolerance", {
-                    setValueAs: (v: string | number | undefined) =>
-                      v === "" || v === undefined ? undefined : Number(v),
-                  })}
-                >
-                  <option value="">Provider default</option>
-                  {[1, 2, 3, 4, 5, 6].map((n) => (
-                    <option key={n} value={n}>
-                      {n}
-                      {n === 1 ? " (strictest)" : n === 6 ? " (most permissive)" : ""}
-                    </option>
-                  ))}
-                </select>
-              </Field>
-              <div className="sm:col-span-2">
-                <Switch
-                  id="auto_fix"
-                  label="Auto-fix prompt"
-                  help={veoFields.auto_fix.help}
-                  {...register("auto_fix")}
-                />
-              </div>
-            </div>
-          </details>
-        </div>
-      )}
+        ) : null}
+      </div>
 
       <div className="space-y-2 border-t border-ink-700 pt-4">
         {errorMap._form ? <FieldError>{errorMap._form}</FieldError> : null}
@@ -567,12 +352,9 @@ export function GenerationForm({
                   <button
                     type="button"
                     className="underline"
-                    onClick={() => {
-                      idempotencyKey.current = newKey();
-                      const form = document.querySelector<HTMLFormElement>(
-                        'form[aria-label="New generation"]',
-                      );
-                      form?.requestSubmit();
+                    onClick={(e) => {
+                      renewKey();
+                      e.currentTarget.closest("form")?.requestSubmit();
                     }}
                   >
                     Send it again anyway

@@ -16,6 +16,7 @@ export function PromptField({
   references,
   error,
   help,
+  placeholder,
 }: {
   value: string;
   onChange: (value: string) => void;
@@ -24,6 +25,8 @@ export function PromptField({
   references?: { images: number; elements: number };
   error?: string;
   help: string;
+  /** The model's example prompt. */
+  placeholder: string;
 }) {
   const id = "prompt";
   const listId = useId();
@@ -107,11 +110,7 @@ export function PromptField({
           onKeyDown={onKeyDown}
           onClick={(e) => updateQuery(e.currentTarget)}
           onBlur={() => setTimeout(() => setQuery(null), 150)}
-          placeholder={
-            references
-              ? "e.g. Turn @Video1 into a golden-hour scene and dress the person as @Element1"
-              : "e.g. The camera keeps panning right as the sun sets"
-          }
+          placeholder={placeholder}
           aria-invalid={error || over ? true : undefined}
           aria-describedby={describedBy}
           aria-autocomplete={references ? "list" : undefined}

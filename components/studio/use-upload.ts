@@ -130,7 +130,14 @@ export function useUpload({
         if (lastFile.current !== file) return; // another file was chosen meanwhile
         const problems = latest.current.videoProblems?.(meta) ?? [];
         if (problems.length > 0)
-          return setState({ phase: "refused", name: file.name, problems, canForce: false });
+          return setState({
+            phase: "refused",
+            name: file.name,
+            problems,
+            canForce: false,
+            // Remembered so that, once another model is chosen, the field can offer to check it against that one.
+            checkedFor: latest.current.modelLabel,
+          });
       }
       const fingerprint = fileFingerprint(file);
       if (!options.fresh) {

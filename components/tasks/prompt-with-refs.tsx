@@ -1,24 +1,16 @@
 import { Fragment } from "react";
-import type { GenerationRequest } from "@/lib/models";
+import { type GenerationRequest, modelInfo } from "@/lib/models/catalog";
+import { REFERENCE_SPLIT } from "@/lib/models/references";
 
-/** The media a reference token points at in a submitted request, if any. */
-function mediaFor(token: string, input: GenerationRequest): { url: string; kind: "video" | "image" } | null {
-  const m = /^@(Video|Image|Element)(\d+)$/.exec(token);
-  if (!m) return null;
-  const n = Number(m[2]) - 1;
-  if (m[1] === "Video") return n === 0 ? { url: input.video_url, kind: "video" } : null;
-  if (input.model !== "kling-o3-video-to-video-edit") return null;
-  const url = m[1] === "Image" ? input.image_urls[n] : input.elements[n]?.frontal_image_url;
-  return url ? { url, kind: "image" } : null;
-}
-
-/** The full prompt, with each `@Video1 / @ImageN / @ElementN` shown as a chip carrying its thumbnail. */
+/** The full prompt, with each reference (`@Video1 / @ImageN / @ElementN`) shown as a chip carrying its thumbnail. */
 export function PromptWithRefs({ input }: { input: GenerationRequest }) {
-  const parts = input.prompt.split(/(@(?:Video|Image|Element)\d+)/g);
+  const info = modelInfo(input.model);
+  const parts = input.prompt.split(REFERENCE_SPLIT);
   return (
     <p className="whitespace-pre-wrap text-sm leading-7 text-slate-200">
       {parts.map((part, i) => {
-        const media = i % 2 === 1 ? mediaFor(part, input) : null;
+        // The model's definition says what a token points at; a model without references has none.
+        const media = i % 2 === 1 ? info.referenceMedia(input, part) : null;
         if (!media) return <Fragment key={i}>{part}</Fragment>;
         return (
           <span

@@ -4,7 +4,7 @@ import Link from "next/link";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { MODELS } from "@/lib/models/catalog";
+import { modelInfo, sourceUrl } from "@/lib/models/catalog";
 import { ApiRequestError } from "@/lib/client/api";
 import { isFinished, pastDeadline } from "@/lib/tasks/polling";
 import type { TaskView } from "@/lib/tasks/types";
@@ -31,7 +31,7 @@ export function TaskProgress({ task, query }: { task: TaskView; query: UseQueryR
   const elapsed = (finished && task.completedAt ? Date.parse(task.completedAt) : now) - started;
   const stalled = !finished && pastDeadline({ data: task, dataUpdatedAt: query.dataUpdatedAt });
   const err = query.error instanceof ApiRequestError ? query.error : null;
-  const label = `${MODELS[task.model].label} progress`;
+  const label = `${modelInfo(task.model).label} progress`;
   return (
     <div className="space-y-1">
       <div
@@ -107,7 +107,8 @@ export function TaskCard({
   query: UseQueryResult<TaskView>;
   onRetry?: (task: TaskView) => void;
 }) {
-  const model = MODELS[task.model];
+  const model = modelInfo(task.model);
+  const source = sourceUrl(task.input);
   const href = `/tasks/${encodeURIComponent(task.id)}`;
   return (
     <article
@@ -115,15 +116,20 @@ export function TaskCard({
       className="space-y-3 rounded-lg border border-ink-700 bg-ink-900 p-3"
     >
       <div className="flex gap-3">
-        <video
-          src={`${task.input.video_url}#t=0.5`}
-          muted
-          playsInline
-          preload="metadata"
-          aria-hidden="true"
-          tabIndex={-1}
-          className="h-14 w-20 shrink-0 rounded bg-black object-cover"
-        />
+        {model.source.kind === "video" ? (
+          <video
+            src={`${source}#t=0.5`}
+            muted
+            playsInline
+            preload="metadata"
+            aria-hidden="true"
+            tabIndex={-1}
+            className="h-14 w-20 shrink-0 rounded bg-black object-cover"
+          />
+        ) : (
+          // eslint-disable-next-line @next/next/no-img-element
+          <img src={source} alt="" className="h-14 w-20 shrink-0 rounded bg-black object-cover" />
+        )}
         <div className="min-w-0 flex-1 space-y-1">
           <div className="flex flex-wrap items-center gap-2">
             <span className="text-sm font-medium text-slate-100">{model.label}</span>

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { MODELS } from "@/lib/models/catalog";
+import { modelInfo, sourceUrl } from "@/lib/models/catalog";
 import { fetchLineage, taskKeys } from "@/lib/client/api";
 import { taskQueryOptions } from "@/lib/client/queries";
 import { isFinished } from "@/lib/tasks/polling";
@@ -14,29 +14,13 @@ import { StorageNote } from "./storage-note";
 import { SyncedPlayers } from "./synced-players";
 import { StatusWord, TaskProgress } from "./task-card";
 
+/** The settings table: the model, its own settings in its own words, its reference media, the source. */
 function settingsOf(task: TaskView): [string, string][] {
-  const i = task.input;
-  const rows: [string, string][] = [["Model", MODELS[task.model].label]];
-  if (i.model === "kling-o3-video-to-video-edit") {
-    rows.push(["Resolution", i.resolution], ["Keep original audio", i.keep_audio ? "Yes" : "No"]);
-    i.image_urls.forEach((u, n) => rows.push([`@Image${String(n + 1)}`, u]));
-    i.elements.forEach((e, n) => {
-      rows.push([`@Element${String(n + 1)} frontal`, e.frontal_image_url]);
-      e.reference_image_urls.forEach((u, k) =>
-        rows.push([`@Element${String(n + 1)} reference ${String(k + 1)}`, u]),
-      );
-    });
-  } else {
-    rows.push(["Aspect ratio", i.aspect_ratio], ["Generate audio", i.generate_audio ? "Yes" : "No"]);
-    rows.push(["Negative prompt", i.negative_prompt || "—"]);
-    rows.push(["Seed", i.seed === undefined ? "Random" : String(i.seed)]);
-    rows.push([
-      "Safety tolerance",
-      i.safety_tolerance === undefined ? "Provider default" : String(i.safety_tolerance),
-    ]);
-    rows.push(["Auto-fix prompt", i.auto_fix === false ? "Off" : "On"]);
-  }
-  rows.push(["Video", i.video_url]);
+  const info = modelInfo(task.model);
+  const rows: [string, string][] = [["Model", info.label]];
+  for (const field of info.settings) rows.push([field.label, field.display(task.input[field.name])]);
+  rows.push(...info.mediaRows(task.input));
+  rows.push([info.source.settingsLabel, sourceUrl(task.input)]);
   if (task.sourceMeta)
     rows.push([
       "Source clip",
@@ -48,6 +32,8 @@ function settingsOf(task: TaskView): [string, string][] {
 function Lineage({ task, lineage }: { task: TaskView; lineage: TaskLineage | undefined }) {
   if (!lineage || (lineage.ancestors.length === 0 && lineage.children.length === 0)) return null;
   const chain = [...lineage.ancestors, task];
+  // Seconds one extension adds, from the definitions of the models in the chain.
+  const perExtension = Math.max(0, ...chain.map((t) => modelInfo(t.model).addsSeconds));
   return (
     <section aria-labelledby="lineage-heading" className="space-y-2">
       <h2 id="lineage-heading" className="text-sm font-semibold text-slate-200">
@@ -62,14 +48,14 @@ function Lineage({ task, lineage }: { task: TaskView; lineage: TaskLineage | und
                 aria-current="page"
                 className="rounded-md border border-accent-500 bg-accent-500/10 px-2 py-1 text-accent-400"
               >
-                {MODELS[t.model].family === "veo" ? "Extension" : "Edit"} (this task)
+                {modelInfo(t.model).resultNoun} (this task)
               </span>
             ) : (
               <Link
                 href={`/tasks/${encodeURIComponent(t.id)}`}
                 className="rounded-md border border-ink-600 px-2 py-1 text-slate-200 hover:bg-ink-800"
               >
-                {MODELS[t.model].family === "veo" ? "Extension" : "Edit"} {i + 1}
+                {modelInfo(t.model).resultNoun} {i + 1}
               </Link>
             )}
             {i < chain.length - 1 ? (
@@ -88,22 +74,42 @@ function Lineage({ task, lineage }: { task: TaskView; lineage: TaskLineage | und
               href={`/tasks/${encodeURIComponent(c.id)}`}
               className="rounded-md border border-dashed border-ink-600 px-2 py-1 text-slate-300 hover:bg-ink-800"
             >
-              Next: {MODELS[c.model].family === "veo" ? "extension" : "edit"} ({c.status})
+              Next: {modelInfo(c.model).resultNoun.toLowerCase()} ({c.status})
             </Link>
           </li>
         ))}
       </ol>
       <p className="text-xs text-slate-400" data-testid="chain-length">
         {lineage.extensions > 0
-          ? `${String(lineage.extensions)} extension${lineage.extensions === 1 ? "" : "s"} × 7 s`
+          ? `${String(lineage.extensions)} extension${lineage.extensions === 1 ? "" : "s"} × ${String(perExtension)} s`
           : "No extensions"}
         {lineage.totalSeconds !== null && lineage.sourceSeconds !== null
           ? ` on a ${lineage.sourceSeconds.toFixed(1)} s source: ${lineage.totalSeconds.toFixed(1)} s in all.`
           : lineage.extensions > 0
-            ? ` = ${String(lineage.extensions * 7)} s added to the source.`
+            ? ` = ${String(lineage.extensions * perExtension)} s added to the source.`
             : "."}
       </p>
     </section>
+  );
+}
+
+/** Before and after for a model that starts from a still image: the image beside the result. */
+function StillAndResult({ imageUrl, resultUrl }: { imageUrl: string; resultUrl: string | null }) {
+  return (
+    <div className="grid gap-3 sm:grid-cols-2">
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img src={imageUrl} alt="Source image" className="max-h-80 w-full rounded-md bg-black object-contain" />
+      {resultUrl ? (
+        <video
+          src={resultUrl}
+          controls
+          playsInline
+          preload="metadata"
+          aria-label="Result video"
+          className="max-h-80 w-full rounded-md bg-black object-contain"
+        />
+      ) : null}
+    </div>
   );
 }
 
@@ -129,7 +135,7 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
   return (
     <article aria-label={`Task ${task.id}`} className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-lg font-semibold text-slate-100">{MODELS[task.model].label}</h1>
+        <h1 className="text-lg font-semibold text-slate-100">{modelInfo(task.model).label}</h1>
         <StatusWord status={task.status} />
         <span className="flex items-center gap-2 text-xs text-slate-400">
           <code className="break-all">{task.id}</code>
@@ -157,7 +163,11 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
         </p>
       ) : null}
 
-      <SyncedPlayers sourceUrl={task.input.video_url} resultUrl={task.videoUrl} />
+      {modelInfo(task.model).source.kind === "video" ? (
+        <SyncedPlayers sourceUrl={sourceUrl(task.input)} resultUrl={task.videoUrl} />
+      ) : (
+        <StillAndResult imageUrl={sourceUrl(task.input)} resultUrl={task.videoUrl} />
+      )}
       <StorageNote task={task} />
 
       <nav aria-label="Actions" className="flex flex-wrap gap-2">

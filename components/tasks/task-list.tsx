@@ -5,7 +5,7 @@ import { useDeferredValue, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { type TaskFilters, fetchTasks, taskKeys } from "@/lib/client/api";
 import { taskQueryOptions } from "@/lib/client/queries";
-import { MODELS, MODEL_IDS } from "@/lib/models/catalog";
+import { MODEL_IDS, modelInfo } from "@/lib/models/catalog";
 import { isFinished } from "@/lib/tasks/polling";
 import type { TaskPage, TaskView } from "@/lib/tasks/types";
 import { TaskCard } from "./task-card";
@@ -84,7 +84,7 @@ export function TaskList({
             <option value="">All models</option>
             {MODEL_IDS.map((id) => (
               <option key={id} value={id}>
-                {MODELS[id].label}
+                {modelInfo(id).label}
               </option>
             ))}
           </select>

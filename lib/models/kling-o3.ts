@@ -1,62 +1,68 @@
-import { z } from "zod";
-import { describeBrokenReference, findReferences } from "./references";
-import { httpUrl, promptSchema } from "./shared";
-import { KLING_O3_EDIT, klingDefaults, klingLimits } from "./kling-o3.rules";
+import { type MediaTarget, defineModel, yesNo } from "./definition";
+import { type FieldMeta, type MeasuredVideo, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, aspectLabel } from "./media";
+import type { KlingEditRequest } from "./kling-o3.schema";
 
-// The request schema and the upstream body for Kling O3 video-to-video edit. Its limits, defaults, field words
-// and clip checks live in kling-o3.rules.ts, which has no zod, so the browser's first load can use them.
-export * from "./kling-o3.rules";
+// Kling O3 video-to-video edit: everything Retake knows about it except the request schema (kling-o3.schema.ts,
+// kept apart so the studio's first load has no zod). Rules from FoxAPI's "Kling O3 video-to-video edit" page
+// (shared/seeds/000_…), plus [other vendor] notes from shared/foxapi-contract.md where FoxAPI is silent.
 
-const elementSchema = z.object({
-  frontal_image_url: httpUrl("element's frontal image"),
-  reference_image_urls: z
-    .array(httpUrl("element's reference image"))
-    .max(klingLimits.maxReferenceImagesPerElement, {
-      error: `An element takes at most ${String(klingLimits.maxReferenceImagesPerElement)} reference images.`,
-    })
-    .default([]),
-});
+export const KLING_O3_EDIT = "kling-o3-video-to-video-edit" as const;
 
-export const klingEditSchema = z
-  .object({
-    model: z.literal(KLING_O3_EDIT),
-    prompt: promptSchema(klingLimits.promptMaxLength),
-    video_url: httpUrl("video"),
-    resolution: z
-      .enum(["720p", "1080p"], { error: "Choose 720p or 1080p." })
-      .default(klingDefaults.resolution),
-    keep_audio: z.boolean({ error: "Keep original audio is on or off." }).default(klingDefaults.keep_audio),
-    image_urls: z
-      .array(httpUrl("image"))
-      .nullish()
-      .transform((v) => v ?? []),
-    elements: z
-      .array(elementSchema)
-      .nullish()
-      .transform((v) => v ?? []),
-  })
-  .superRefine((value, ctx) => {
-    const total = value.image_urls.length + value.elements.length;
-    if (total > klingLimits.maxImagesAndElements) {
-      ctx.addIssue({
-        code: "custom",
-        path: [value.elements.length > 0 ? "elements" : "image_urls"],
-        message: `Kling takes at most ${String(klingLimits.maxImagesAndElements)} images and elements together; this request has ${String(total)}. Remove ${String(total - klingLimits.maxImagesAndElements)}.`,
-      });
-    }
-    const counts = { images: value.image_urls.length, elements: value.elements.length };
-    const broken = findReferences(value.prompt, counts).filter((r) => !r.valid);
-    if (broken.length > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["prompt"],
-        message: broken.map((r) => describeBrokenReference(r, counts)).join(" "),
-      });
-    }
-  });
+export const klingLimits = {
+  /** prompt: "最长 2500 字符" */
+  promptMaxLength: 2500,
+  /** `image_urls.length + elements.length ≤ 4` */
+  maxImagesAndElements: 4,
+  /** Kling allows up to 3 reference images per element [other vendor]. */
+  maxReferenceImagesPerElement: 3,
+  /** video: 3–10 s, width and height 720–2160 px, ≤ 200 MB, .mp4/.mov */
+  video: { minSeconds: 3, maxSeconds: 10, minSide: 720, maxSide: 2160, maxBytes: MAX_VIDEO_BYTES },
+} as const;
 
-export type KlingEditInput = z.input<typeof klingEditSchema>;
-export type KlingEditRequest = z.output<typeof klingEditSchema>;
+/** The resolutions Kling renders: feeds both the schema's enum and the form's radio group. */
+export const KLING_RESOLUTIONS = ["720p", "1080p"] as const;
+
+export const klingDefaults = { resolution: "720p", keep_audio: true } as const;
+
+/** Problems with a measured clip, in words a creator understands; empty when it fits. */
+export function klingVideoProblems(video: MeasuredVideo): string[] {
+  const { minSeconds, maxSeconds, minSide, maxSide } = klingLimits.video;
+  const problems: string[] = [];
+  const secs = video.durationSeconds;
+  if (secs < minSeconds - 0.05)
+    problems.push(
+      `The clip is ${secs.toFixed(1)} s long; Kling needs ${String(minSeconds)}–${String(maxSeconds)} s.`,
+    );
+  if (secs > maxSeconds + 0.05)
+    problems.push(
+      `The clip is ${secs.toFixed(1)} s long; Kling takes at most ${String(maxSeconds)} s. Trim it first.`,
+    );
+  for (const [side, px] of [
+    ["width", video.width],
+    ["height", video.height],
+  ] as const) {
+    if (px < minSide || px > maxSide)
+      problems.push(
+        `The clip's ${side} is ${String(px)} px; Kling needs ${String(minSide)}–${String(maxSide)} px on each side (it is ${String(video.width)}×${String(video.height)}, ${aspectLabel(video.width, video.height)}).`,
+      );
+  }
+  return problems;
+}
+
+export const klingFields = {
+  prompt: {
+    label: "Prompt",
+    help: "Describe the change. Refer to the clip as @Video1, images as @Image1…, elements as @Element1….",
+  },
+  video_url: { label: "Video URL", help: "MP4 or MOV, 3–10 s, 720–2160 px on each side, up to 200 MB." },
+  resolution: { label: "Resolution", help: "Output resolution." },
+  keep_audio: { label: "Keep original audio", help: "Keep the clip's sound track in the result." },
+  image_urls: { label: "Reference images", help: "JPEG or PNG, at least 300 px. Refer to them as @Image1…." },
+  elements: {
+    label: "Elements",
+    help: "A subject to keep consistent: a frontal image plus up to 3 reference images. Refer to it as @Element1….",
+  },
+} satisfies Record<string, FieldMeta>;
 
 /**
  * The body FoxAPI receives. `resolution` is always sent (the seed example does); `keep_audio`, `image_urls` and
@@ -81,3 +87,97 @@ export function klingUpstreamBody(req: KlingEditRequest): Record<string, unknown
       : {}),
   };
 }
+
+export const klingO3Edit = defineModel<KlingEditRequest>({
+  id: KLING_O3_EDIT,
+  family: "kling",
+  label: "Kling O3 Video Edit",
+  description: "Change a 3–10 s clip by prompt, with reference images and subjects.",
+  promptMaxLength: klingLimits.promptMaxLength,
+  prompt: {
+    ...klingFields.prompt,
+    placeholder: "e.g. Turn @Video1 into a golden-hour scene and dress the person as @Element1",
+  },
+  source: {
+    field: "video_url",
+    kind: "video",
+    ...klingFields.video_url,
+    placeholder: "https://…/clip.mp4",
+    settingsLabel: "Video",
+  },
+  settings: [
+    {
+      name: "resolution",
+      // Its help ("Output resolution.") says no more than the options do, so the form shows none.
+      label: klingFields.resolution.label,
+      control: { kind: "choice", options: KLING_RESOLUTIONS },
+      display: String,
+    },
+    { name: "keep_audio", ...klingFields.keep_audio, control: { kind: "switch" }, display: yesNo },
+  ],
+  references: {
+    imagesField: "image_urls",
+    elementsField: "elements",
+    maxTogether: klingLimits.maxImagesAndElements,
+    maxImagesPerElement: klingLimits.maxReferenceImagesPerElement,
+    capReason: `Kling takes at most ${String(klingLimits.maxImagesAndElements)} images and elements together; remove one to add another.`,
+  },
+  defaults: { ...klingDefaults, image_urls: [], elements: [] },
+  videoProblems: klingVideoProblems,
+  addsSeconds: 0,
+  resultNoun: "Edit",
+  followUp: { action: "edit", note: "Editing an earlier result: it is @Video1 in the prompt." },
+  sample: (origin) => ({
+    prompt: "Turn @Video1 into a warm golden-hour scene, using the colours of @Image1.",
+    video_url: `${origin}/samples/landscape-16x9.mp4`,
+    image_urls: [`${origin}/samples/palette-square.png`],
+    elements: [],
+  }),
+  mediaTargets(req) {
+    const video = klingLimits.video.maxBytes;
+    const image = MAX_IMAGE_BYTES;
+    const out: MediaTarget[] = [{ field: "video_url", url: req.video_url, kind: "video", maxBytes: video }];
+    req.image_urls.forEach((url, i) =>
+      out.push({ field: `image_urls.${String(i)}`, url, kind: "image", maxBytes: image }),
+    );
+    req.elements.forEach((e, i) => {
+      out.push({
+        field: `elements.${String(i)}.frontal_image_url`,
+        url: e.frontal_image_url,
+        kind: "image",
+        maxBytes: image,
+      });
+      e.reference_image_urls.forEach((url, k) =>
+        out.push({
+          field: `elements.${String(i)}.reference_image_urls.${String(k)}`,
+          url,
+          kind: "image",
+          maxBytes: image,
+        }),
+      );
+    });
+    return out;
+  },
+  referenceMedia(req, token) {
+    const m = /^@(Video|Image|Element)(\d+)$/.exec(token);
+    if (!m) return null;
+    const n = Number(m[2]) - 1;
+    if (m[1] === "Video") return n === 0 ? { url: req.video_url, kind: "video" } : null;
+    const url = m[1] === "Image" ? req.image_urls[n] : req.elements[n]?.frontal_image_url;
+    return url ? { url, kind: "image" } : null;
+  },
+  mediaRows(req) {
+    const rows: [string, string][] = [];
+    req.image_urls.forEach((u, n) => rows.push([`@Image${String(n + 1)}`, u]));
+    req.elements.forEach((e, n) => {
+      rows.push([`@Element${String(n + 1)} frontal`, e.frontal_image_url]);
+      e.reference_image_urls.forEach((u, k) =>
+        rows.push([`@Element${String(n + 1)} reference ${String(k + 1)}`, u]),
+      );
+    });
+    return rows;
+  },
+  // Kling keeps the clip's shape; the simulator guesses it from the sample clips' names.
+  simulator: { code: "k", portrait: (req) => /9x16|portrait/i.test(req.video_url) },
+  upstreamBody: klingUpstreamBody,
+});

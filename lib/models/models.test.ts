@@ -2,12 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  MODELS,
   MODEL_IDS,
   type GenerationRequest,
   fieldErrors,
   generationRequestSchema,
   isModelId,
+  modelInfo,
   toUpstreamBody,
 } from ".";
 import { klingVideoProblems } from "./kling-o3";
@@ -354,7 +354,7 @@ describe("measured video problems", () => {
   ])("Kling: %i×%i for 5 s is fine", (width, height) => {
     expect(klingVideoProblems({ durationSeconds: 5, width, height })).toEqual([]);
     expect(
-      MODELS["kling-o3-video-to-video-edit"].videoProblems({ durationSeconds: 5, width, height }),
+      modelInfo("kling-o3-video-to-video-edit").videoProblems?.({ durationSeconds: 5, width, height }),
     ).toEqual([]);
   });
 
@@ -400,13 +400,13 @@ describe("measured video problems", () => {
 describe("registry", () => {
   it("knows exactly the three models, with the labels the UI contract names", () => {
     expect(MODEL_IDS).toEqual(["kling-o3-video-to-video-edit", "veo-3.1-extend", "veo-3.1-extend-fast"]);
-    expect(MODEL_IDS.map((id) => MODELS[id].label)).toEqual([
+    expect(MODEL_IDS.map((id) => modelInfo(id).label)).toEqual([
       "Kling O3 Video Edit",
       "Veo 3.1 Extend",
       "Veo 3.1 Extend Fast",
     ]);
-    expect(MODELS["kling-o3-video-to-video-edit"].promptMaxLength).toBe(2500);
-    expect(MODELS["veo-3.1-extend"].addsSeconds).toBe(7);
+    expect(modelInfo("kling-o3-video-to-video-edit").promptMaxLength).toBe(2500);
+    expect(modelInfo("veo-3.1-extend").addsSeconds).toBe(7);
     expect(isModelId("veo-3.1-extend-fast")).toBe(true);
     expect(isModelId("veo-3.1")).toBe(false);
     expect(isModelId(undefined)).toBe(false);

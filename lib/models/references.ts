@@ -15,6 +15,9 @@ export interface PromptReference {
 
 const REFERENCE = /@(Video|Image|Element)(\d+)/g;
 
+/** Splits a prompt around its reference tokens: the tokens are at the odd indexes (for chips, file names). */
+export const REFERENCE_SPLIT = /(@(?:Video|Image|Element)\d+)/g;
+
 export function findReferences(
   prompt: string,
   counts: { images: number; elements: number },

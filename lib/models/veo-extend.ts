@@ -1,51 +1,77 @@
-import { z } from "zod";
-import { emptyToUndefined, httpUrl, promptSchema } from "./shared";
-import { VEO_EXTEND, VEO_EXTEND_FAST, veoDefaults, veoLimits } from "./veo-extend.rules";
+import { type ModelInfo, defineModel, yesNo } from "./definition";
+import { type FieldMeta, type MeasuredVideo, MAX_VIDEO_BYTES, aspectLabel } from "./media";
+import type { VeoExtendRequest } from "./veo-extend.schema";
 
-// The request schemas and the upstream body for Veo 3.1 extend (standard and fast). Limits, defaults, field
-// words and clip checks live in veo-extend.rules.ts, which has no zod.
-export * from "./veo-extend.rules";
+// Veo 3.1 extend, standard and fast: everything Retake knows about them except the request schemas
+// (veo-extend.schema.ts, kept apart so the studio's first load has no zod). Rules from FoxAPI's "Veo 3.1 extend"
+// page (shared/seeds/002_…). The extend-fast page is the same model family.
 
-const veoBase = z.object({
-  prompt: promptSchema(veoLimits.promptMaxLength),
-  video_url: httpUrl("video"),
-  aspect_ratio: z.enum(["16:9", "9:16"], { error: "Choose 16:9 or 9:16." }).default(veoDefaults.aspect_ratio),
-  generate_audio: z.boolean({ error: "Generate audio is on or off." }).default(veoDefaults.generate_audio),
-  negative_prompt: z.preprocess(
-    emptyToUndefined,
-    z
-      .string({ error: "The negative prompt is text: comma-separated keywords." })
-      .trim()
-      .max(veoLimits.negativePromptMaxLength, {
-        error: `The negative prompt is limited to ${String(veoLimits.negativePromptMaxLength)} characters.`,
-      })
-      .optional(),
-  ),
-  seed: z.preprocess(
-    emptyToUndefined,
-    z
-      .number({ error: "The seed is a whole number." })
-      .int({ error: "The seed is a whole number." })
-      .min(0, { error: "The seed can't be negative." })
-      .max(veoLimits.seedMax, { error: `The seed is at most ${String(veoLimits.seedMax)}.` })
-      .optional(),
-  ),
-  safety_tolerance: z.preprocess(
-    emptyToUndefined,
-    z
-      .number({ error: "Safety tolerance is a whole number from 1 to 6." })
-      .int({ error: "Safety tolerance is a whole number from 1 to 6." })
-      .min(1, { error: "Safety tolerance is 1 (strictest) to 6." })
-      .max(6, { error: "Safety tolerance is 1 (strictest) to 6." })
-      .optional(),
-  ),
-  auto_fix: z.preprocess(emptyToUndefined, z.boolean({ error: "Auto-fix prompt is on or off." }).optional()),
-});
+export const VEO_EXTEND = "veo-3.1-extend" as const;
+export const VEO_EXTEND_FAST = "veo-3.1-extend-fast" as const;
 
-export const veoExtendSchema = veoBase.extend({ model: z.literal(VEO_EXTEND) });
-export const veoExtendFastSchema = veoBase.extend({ model: z.literal(VEO_EXTEND_FAST) });
+export const veoLimits = {
+  /** FoxAPI documents no prompt limit for Veo; this cap only catches a paste gone wrong. */
+  promptMaxLength: 5000,
+  negativePromptMaxLength: 1000,
+  safetyTolerance: { min: 1, max: 6 },
+  seedMax: 4_294_967_295,
+  /** "输入视频需为 720p 或 1080p", "宽高比需为 16:9 或 9:16" */
+  video: { shortSides: [720, 1080], aspectRatios: ["16:9", "9:16"], maxBytes: MAX_VIDEO_BYTES },
+  /** "系统将从该视频末尾继续生成 7 秒内容" */
+  addsSeconds: 7,
+} as const;
 
-export type VeoExtendRequest = z.output<typeof veoExtendSchema> | z.output<typeof veoExtendFastSchema>;
+/** The shapes Veo extends: feeds both the schema's enum and the form's radio group. */
+export const VEO_ASPECT_RATIOS = ["16:9", "9:16"] as const;
+
+export const veoDefaults = { aspect_ratio: "16:9", generate_audio: true, auto_fix: true } as const;
+
+/** The aspect ratio option that matches a measured clip, if any. */
+export function veoAspectFor(
+  video: Pick<MeasuredVideo, "width" | "height">,
+): (typeof VEO_ASPECT_RATIOS)[number] | undefined {
+  const label = aspectLabel(video.width, video.height);
+  return VEO_ASPECT_RATIOS.find((r) => r === label);
+}
+
+/** Problems with a measured clip, in words a creator understands; empty when it fits. */
+export function veoVideoProblems(video: MeasuredVideo): string[] {
+  const problems: string[] = [];
+  const shape = aspectLabel(video.width, video.height);
+  const size = `${String(video.width)}×${String(video.height)}`;
+  if (!veoAspectFor(video))
+    problems.push(`The clip is ${size} (${shape}); Veo extends only 16:9 or 9:16 clips.`);
+  const shortSide = Math.min(video.width, video.height);
+  // 1080p encodes are often 1088 px tall (macroblock padding): allow a few pixels either way.
+  if (!veoLimits.video.shortSides.some((s) => Math.abs(shortSide - s) <= 8))
+    problems.push(
+      `The clip is ${size}; Veo extends only 720p or 1080p clips (720 or 1080 px on the short side).`,
+    );
+  return problems;
+}
+
+export const veoFields = {
+  prompt: {
+    label: "Prompt",
+    help: "Describe how the video continues: the action, the camera, what changes.",
+  },
+  video_url: {
+    label: "Video URL",
+    help: "A 720p or 1080p clip, 16:9 or 9:16. Veo adds 7 s after its last frame.",
+  },
+  aspect_ratio: { label: "Aspect ratio", help: "Follows the clip's shape unless you change it." },
+  generate_audio: { label: "Generate audio", help: "Generate a sound track for the new seconds." },
+  negative_prompt: {
+    label: "Negative prompt",
+    help: "Comma-separated things to avoid, e.g. blurry, watermark.",
+  },
+  seed: { label: "Seed", help: "A fixed whole number reproduces a result; leave empty for a random one." },
+  safety_tolerance: { label: "Safety tolerance", help: "1 is the strictest, 6 the most permissive." },
+  auto_fix: {
+    label: "Auto-fix prompt",
+    help: "Let the provider rewrite a prompt it would otherwise refuse.",
+  },
+} satisfies Record<string, FieldMeta>;
 
 /**
  * The body FoxAPI receives: `aspect_ratio` and `generate_audio` always (as the seed example does); the advanced
@@ -65,3 +91,99 @@ export function veoUpstreamBody(req: VeoExtendRequest): Record<string, unknown> 
     ...(req.seed !== undefined ? { seed: req.seed } : {}),
   };
 }
+
+const { min: safetyMin, max: safetyMax } = veoLimits.safetyTolerance;
+
+/** What standard and fast share: everything but the id, the name and the code. */
+const veoFamily = {
+  family: "veo",
+  promptMaxLength: veoLimits.promptMaxLength,
+  prompt: { ...veoFields.prompt, placeholder: "e.g. The camera keeps panning right as the sun sets" },
+  source: {
+    field: "video_url",
+    kind: "video",
+    ...veoFields.video_url,
+    placeholder: "https://…/clip.mp4",
+    settingsLabel: "Video",
+  },
+  settings: [
+    {
+      name: "aspect_ratio",
+      ...veoFields.aspect_ratio,
+      control: { kind: "choice", options: VEO_ASPECT_RATIOS },
+      display: String,
+    },
+    { name: "generate_audio", ...veoFields.generate_audio, control: { kind: "switch" }, display: yesNo },
+    {
+      name: "negative_prompt",
+      ...veoFields.negative_prompt,
+      control: { kind: "text", placeholder: "blurry, low quality, watermark" },
+      advanced: true,
+      wide: true,
+      display: (v) => (typeof v === "string" && v ? v : "—"),
+    },
+    {
+      name: "seed",
+      ...veoFields.seed,
+      control: { kind: "integer", min: 0, placeholder: "Random" },
+      advanced: true,
+      display: (v) => (v === undefined ? "Random" : String(v)),
+    },
+    {
+      name: "safety_tolerance",
+      ...veoFields.safety_tolerance,
+      control: {
+        kind: "select",
+        emptyLabel: "Provider default",
+        options: Array.from({ length: safetyMax - safetyMin + 1 }, (_, i) => {
+          const n = safetyMin + i;
+          const note = n === safetyMin ? " (strictest)" : n === safetyMax ? " (most permissive)" : "";
+          return { value: n, label: `${String(n)}${note}` };
+        }),
+      },
+      advanced: true,
+      display: (v) => (v === undefined ? "Provider default" : String(v)),
+    },
+    {
+      name: "auto_fix",
+      ...veoFields.auto_fix,
+      control: { kind: "switch" },
+      advanced: true,
+      wide: true,
+      display: (v) => (v === false ? "Off" : "On"),
+    },
+  ],
+  advancedSummary: "negative prompt, seed, safety, auto-fix",
+  defaults: { ...veoDefaults, negative_prompt: "", seed: undefined, safety_tolerance: undefined },
+  videoProblems: veoVideoProblems,
+  followsClip: { field: "aspect_ratio", valueFor: veoAspectFor },
+  addsSeconds: veoLimits.addsSeconds,
+  resultNoun: "Extension",
+  sample: (origin) => ({
+    prompt: "The camera keeps drifting forward as the colours slowly shift to dusk.",
+    video_url: `${origin}/samples/portrait-9x16.mp4`,
+  }),
+  mediaTargets: (req) => [
+    { field: "video_url", url: req.video_url, kind: "video", maxBytes: veoLimits.video.maxBytes },
+  ],
+  referenceMedia: (req, token) => (token === "@Video1" ? { url: req.video_url, kind: "video" } : null),
+  mediaRows: () => [],
+  upstreamBody: veoUpstreamBody,
+} satisfies Omit<ModelInfo<VeoExtendRequest>, "id" | "label" | "description" | "simulator">;
+
+export const veoExtend = defineModel<VeoExtendRequest>({
+  ...veoFamily,
+  id: VEO_EXTEND,
+  label: "Veo 3.1 Extend",
+  description: "Continue a 720p/1080p clip by 7 seconds, at full quality.",
+  followUp: { action: "extend", note: "Extending an earlier result by 7 s: describe how it continues." },
+  simulator: { code: "v", portrait: (req) => req.aspect_ratio === "9:16" },
+});
+
+export const veoExtendFast = defineModel<VeoExtendRequest>({
+  ...veoFamily,
+  id: VEO_EXTEND_FAST,
+  label: "Veo 3.1 Extend Fast",
+  description: "The same 7 s continuation, quicker and cheaper.",
+  simulator: { code: "f", portrait: (req) => req.aspect_ratio === "9:16" },
+});

@@ -1,11 +1,4 @@
-import {
-  generationRequestSchema,
-  fieldErrors,
-  KLING_O3_EDIT,
-  VEO_EXTEND,
-  VEO_EXTEND_FAST,
-  type ModelId,
-} from "../models";
+import { MODEL_IDS, generationRequestSchema, fieldErrors, modelInfo, type ModelId } from "../models";
 import type { FetchLike } from "../foxapi/client";
 import { handleSimulatorUpload } from "./uploads";
 
@@ -36,15 +29,9 @@ export interface SimulatorOptions {
 export const SIMULATOR_BASE_URL = "http://simulator.retake.internal";
 export const SIMULATOR_FILES_PATH = "/api/simulator/files";
 
-const MODEL_CODES: Record<ModelId, string> = {
-  [KLING_O3_EDIT]: "k",
-  [VEO_EXTEND]: "v",
-  [VEO_EXTEND_FAST]: "f",
-};
-const CODE_MODELS = Object.fromEntries(Object.entries(MODEL_CODES).map(([m, c]) => [c, m])) as Record<
-  string,
-  ModelId
->;
+/** The model whose definition gives it this one-letter code in task ids (`simulator.code`). */
+const modelForCode = (code: string): ModelId | undefined =>
+  MODEL_IDS.find((id) => modelInfo(id).simulator.code === code);
 
 interface SimTask {
   id: string;
@@ -55,17 +42,17 @@ interface SimTask {
   slow: boolean;
 }
 
-const ID = /^sim-([0-9a-z]+)-([kvf])([lp])([nx])([ns])-([0-9a-z]{6,})$/;
+const ID = /^sim-([0-9a-z]+)-([a-z])([lp])([nx])([ns])-([0-9a-z]{6,})$/;
 
 function encodeId(t: Omit<SimTask, "id">, random: () => number): string {
   const rand = Array.from({ length: 8 }, () => Math.floor(random() * 36).toString(36)).join("");
-  return `sim-${t.created.toString(36)}-${MODEL_CODES[t.model]}${t.portrait ? "p" : "l"}${t.fails ? "x" : "n"}${t.slow ? "s" : "n"}-${rand}`;
+  return `sim-${t.created.toString(36)}-${modelInfo(t.model).simulator.code}${t.portrait ? "p" : "l"}${t.fails ? "x" : "n"}${t.slow ? "s" : "n"}-${rand}`;
 }
 
 function decodeId(id: string): SimTask | null {
   const m = ID.exec(id);
   if (!m) return null;
-  const model = CODE_MODELS[m[2]!];
+  const model = modelForCode(m[2]!);
   if (!model) return null;
   return {
     id,
@@ -169,10 +156,7 @@ export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
       });
     if (prompt.includes("[sim:503]"))
       return error(503, "service_unavailable_error", "No available channel for this model (simulated).");
-    const portrait =
-      request.model === KLING_O3_EDIT
-        ? /9x16|portrait/i.test(request.video_url)
-        : request.aspect_ratio === "9:16";
+    const portrait = modelInfo(request.model).simulator.portrait(request);
     const task: Omit<SimTask, "id"> = {
       model: request.model,
       created: now(),

@@ -1,11 +1,11 @@
-import { KLING_O3_EDIT, VEO_EXTEND, type GenerationRequest, type ModelId } from "../models";
+import { MODEL_IDS, modelInfo, type GenerationInput, type ModelId } from "../models/catalog";
 import type { TaskView } from "./types";
 
 export type DraftAction = "extend" | "edit" | "reuse";
 
 export interface DraftSeed {
   /** Partial request the form starts from. */
-  input: Partial<GenerationRequest> & { model: ModelId };
+  input: GenerationInput & { model: ModelId };
   parentTaskId: string | null;
   /** Said above the form, so the user knows where the values came from. */
   note: string;
@@ -41,15 +41,12 @@ export function draftFor(
     return { input: task.input, parentTaskId: task.parentId, note: "Settings copied from an earlier task." };
   if (!task.videoUrl) return null;
   const video_url = reusableResultUrl(task, origin, simulator);
-  if (action === "extend")
-    return {
-      input: { model: VEO_EXTEND, video_url, prompt: "" },
-      parentTaskId: task.id,
-      note: "Extending an earlier result by 7 s: describe how it continues.",
-    };
+  // The model whose definition offers itself for this action, starting from the result as its clip.
+  const model = MODEL_IDS.map(modelInfo).find((m) => m.followUp?.action === action);
+  if (!model?.followUp) return null;
   return {
-    input: { model: KLING_O3_EDIT, video_url, prompt: "" },
+    input: { model: model.id, [model.source.field]: video_url, prompt: "" },
     parentTaskId: task.id,
-    note: "Editing an earlier result: it is @Video1 in the prompt.",
+    note: model.followUp.note,
   };
 }

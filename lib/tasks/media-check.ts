@@ -1,6 +1,5 @@
 import "server-only";
-import type { GenerationRequest } from "../models";
-import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES } from "../models/shared";
+import { type GenerationRequest, type MediaTarget, modelInfo } from "../models";
 import { GuardedFetchError, checkUrlTarget, guardedFetch } from "../net/guarded-fetch";
 
 export interface MediaReport {
@@ -12,25 +11,10 @@ export interface MediaReport {
 
 export type MediaChecker = (request: GenerationRequest) => Promise<MediaReport>;
 
-interface Target {
-  field: string;
-  url: string;
-  kind: "video" | "image";
-}
+type Target = MediaTarget;
 
-function targetsOf(req: GenerationRequest): Target[] {
-  const out: Target[] = [{ field: "video_url", url: req.video_url, kind: "video" }];
-  if (req.model === "kling-o3-video-to-video-edit") {
-    req.image_urls.forEach((url, i) => out.push({ field: `image_urls.${String(i)}`, url, kind: "image" }));
-    req.elements.forEach((e, i) => {
-      out.push({ field: `elements.${String(i)}.frontal_image_url`, url: e.frontal_image_url, kind: "image" });
-      e.reference_image_urls.forEach((url, k) =>
-        out.push({ field: `elements.${String(i)}.reference_image_urls.${String(k)}`, url, kind: "image" }),
-      );
-    });
-  }
-  return out;
-}
+/** Every media URL of a request, as its model's definition lists them. */
+const targetsOf = (req: GenerationRequest): Target[] => modelInfo(req.model).mediaTargets(req);
 
 /** Types that don't say what the bytes are, or say MP4 without a `video/` prefix: not a definite mismatch. */
 const OCTET = /^((application|binary)\/octet-stream|application\/mp4)/i;
@@ -71,7 +55,7 @@ async function checkOne(
           : target.reason,
     };
   }
-  const cap = t.kind === "video" ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
+  const cap = t.maxBytes;
   const tooBig = {
     error: `This ${t.kind} is larger than ${MB(cap)}, the limit. ${t.kind === "video" ? "Trim or compress it first." : "Use a smaller image."}`,
   };

@@ -3,6 +3,7 @@ import {
   fieldErrors,
   generationRequestSchema,
   isModelId,
+  modelInfo,
   toUpstreamBody,
 } from "../models";
 import type { FoxClient } from "../foxapi/client";
@@ -483,13 +484,15 @@ export function createTaskService(options: TaskServiceOptions) {
     const chain = [...ancestors, record];
     const root = chain[0]!;
     const rootMeta = parseSourceMeta(root.sourceMeta);
-    const extensions = chain.filter((r) => r.model !== "kling-o3-video-to-video-edit").length;
+    // Each model's definition says how its result's length follows from its input (edits: the same).
+    const added = chain.map((r) => modelInfo(r.model).addsSeconds);
+    const extensions = added.filter((s) => s > 0).length;
     return {
       ancestors: ancestors.map(toView),
       children: store.children(id).map(toView),
       extensions,
       sourceSeconds: rootMeta?.durationSeconds ?? null,
-      totalSeconds: rootMeta ? rootMeta.durationSeconds + 7 * extensions : null,
+      totalSeconds: rootMeta ? rootMeta.durationSeconds + added.reduce((a, b) => a + b, 0) : null,
     };
   }
 

@@ -4,7 +4,7 @@ import { SiteHeader } from "@/components/site-header";
 import { TaskDetail } from "@/components/tasks/task-detail";
 import { ApiError } from "@/lib/api/errors";
 import { requirePageSession } from "@/lib/auth/page-guard";
-import { MODELS } from "@/lib/models";
+import { modelInfo } from "@/lib/models/catalog";
 import { getTaskService } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +23,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const raw = (await params).id;
   await requirePageSession(`/tasks/${raw}`);
   const { task } = load(decodeURIComponent(raw));
-  return { title: `${MODELS[task.model].label}: ${task.input.prompt.slice(0, 60)} · Retake` };
+  return { title: `${modelInfo(task.model).label}: ${task.input.prompt.slice(0, 60)} · Retake` };
 }
 
 // /tasks/{id} - a shareable page, rendered on the server with the task's current state

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
-import { klingLimits } from "@/lib/models/kling-o3.rules";
+import type { ReferenceMedia as ReferenceSpec } from "@/lib/models/definition";
 import { FileDrop } from "./file-drop";
 import { UrlThumb } from "./url-thumb";
 
@@ -98,10 +98,11 @@ function UrlRow({
 }
 
 /**
- * Reference images (`@Image1…`) and subject elements (`@Element1…`). Kling takes at most four of the two
- * together; the add buttons stop there and say why.
+ * Reference images (`@Image1…`) and subject elements (`@Element1…`), as many as the model's definition allows
+ * (Kling: four of the two together); the add buttons stop there and say why.
  */
-export function KlingMedia({
+export function ReferenceMedia({
+  spec,
   images,
   elements,
   onImages,
@@ -109,6 +110,7 @@ export function KlingMedia({
   errors,
   onBusy,
 }: {
+  spec: ReferenceSpec;
   images: string[];
   elements: ElementValue[];
   onImages: (v: string[]) => void;
@@ -119,8 +121,8 @@ export function KlingMedia({
   const imageKeys = useListKeys(images.length);
   const elementKeys = useListKeys(elements.length);
   const total = images.length + elements.length;
-  const full = total >= klingLimits.maxImagesAndElements;
-  const capReason = `Kling takes at most ${String(klingLimits.maxImagesAndElements)} images and elements together; remove one to add another.`;
+  const full = total >= spec.maxTogether;
+  const capReason = spec.capReason;
 
   return (
     <div className="space-y-4">
@@ -130,7 +132,7 @@ export function KlingMedia({
             Reference images <span className="font-normal text-slate-400">· @Image1…</span>
           </h3>
           <span className={cn("text-xs tabular-nums", full ? "text-amber-300" : "text-slate-400")}>
-            {total} / {klingLimits.maxImagesAndElements} used
+            {total} / {spec.maxTogether} used
           </span>
         </div>
         {images.map((url, i) => (
@@ -145,11 +147,11 @@ export function KlingMedia({
               onImages(images.filter((_, j) => j !== i));
             }}
             removeLabel={`Remove image ${String(i + 1)}`}
-            error={errors[`image_urls.${String(i)}`]}
+            error={errors[`${spec.imagesField}.${String(i)}`]}
             onBusy={onBusy}
           />
         ))}
-        {errors.image_urls ? <FieldError>{errors.image_urls}</FieldError> : null}
+        {errors[spec.imagesField] ? <FieldError>{errors[spec.imagesField]}</FieldError> : null}
       </section>
 
       <section aria-labelledby="elements-heading" className="space-y-2">
@@ -169,9 +171,11 @@ export function KlingMedia({
             }}
             errors={errors}
             onBusy={onBusy}
+            maxImages={spec.maxImagesPerElement}
+            errorPrefix={`${spec.elementsField}.${String(i)}`}
           />
         ))}
-        {errors.elements ? <FieldError>{errors.elements}</FieldError> : null}
+        {errors[spec.elementsField] ? <FieldError>{errors[spec.elementsField]}</FieldError> : null}
       </section>
 
       <div className="flex flex-wrap items-center gap-2">
@@ -206,6 +210,8 @@ function ElementCard({
   onRemove,
   errors,
   onBusy,
+  maxImages,
+  errorPrefix,
 }: {
   index: number;
   element: ElementValue;
@@ -213,10 +219,13 @@ function ElementCard({
   onRemove: () => void;
   errors: Errors;
   onBusy?: OnBusy;
+  maxImages: number;
+  /** Where this element's errors are keyed (`elements.0`). */
+  errorPrefix: string;
 }) {
   const n = String(index + 1);
   const refKeys = useListKeys(el.reference_image_urls.length);
-  const refsFull = el.reference_image_urls.length >= klingLimits.maxReferenceImagesPerElement;
+  const refsFull = el.reference_image_urls.length >= maxImages;
   return (
     <div
       role="group"
@@ -230,7 +239,7 @@ function ElementCard({
         onChange={(v) => setEl({ ...el, frontal_image_url: v })}
         onRemove={onRemove}
         removeLabel={`Remove element ${n}`}
-        error={errors[`elements.${String(index)}.frontal_image_url`]}
+        error={errors[`${errorPrefix}.frontal_image_url`]}
         onBusy={onBusy}
       />
       <div className="space-y-2 pl-4">
@@ -248,7 +257,7 @@ function ElementCard({
               setEl({ ...el, reference_image_urls: el.reference_image_urls.filter((_, j) => j !== k) });
             }}
             removeLabel={`Remove element ${n} reference image ${String(k + 1)}`}
-            error={errors[`elements.${String(index)}.reference_image_urls.${String(k)}`]}
+            error={errors[`${errorPrefix}.reference_image_urls.${String(k)}`]}
             onBusy={onBusy}
           />
         ))}
@@ -256,13 +265,13 @@ function ElementCard({
           size="sm"
           variant="ghost"
           disabled={refsFull}
-          title={refsFull ? "An element takes at most 3 reference images." : undefined}
+          title={refsFull ? `An element takes at most ${String(maxImages)} reference images.` : undefined}
           onClick={() => setEl({ ...el, reference_image_urls: [...el.reference_image_urls, ""] })}
         >
           <span aria-hidden="true">+</span> Add reference image
         </Button>
-        {errors[`elements.${String(index)}.reference_image_urls`] ? (
-          <FieldError>{errors[`elements.${String(index)}.reference_image_urls`]}</FieldError>
+        {errors[`${errorPrefix}.reference_image_urls`] ? (
+          <FieldError>{errors[`${errorPrefix}.reference_image_urls`]}</FieldError>
         ) : null}
       </div>
     </div>
