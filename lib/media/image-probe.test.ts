@@ -89,6 +89,7 @@ describe("probeSubmission with reference images (Kling)", () => {
       media.on(`/${name}`, serveRanges(fixture(name)));
     const request = {
       model: KLING,
+      prompt: "p",
       video_url: `${media.url}/fit-1280x720.mp4`,
       image_urls: [`${media.url}/image-768x1024.jpg`, `${media.url}/image-200x150.png`],
       elements: [
@@ -132,9 +133,11 @@ describe("probeSubmission with reference images (Kling)", () => {
   it("without an image prober, images are not fetched at all", async () => {
     media.on("/fit.mp4", serveRanges(fixture("fit-1280x720.mp4")));
     const report = await probeSubmission(
-      { model: KLING, video_url: `${media.url}/fit.mp4`, image_urls: [`${media.url}/image-200x150.png`] } as {
-        model: string;
-        video_url: string;
+      {
+        model: KLING,
+        prompt: "p",
+        video_url: `${media.url}/fit.mp4`,
+        image_urls: [`${media.url}/image-200x150.png`],
       },
       { probe: createVideoProber({ guard }) },
     );

@@ -10,14 +10,7 @@ export {
   checkImageProbe,
   checkVideoProbe,
 } from "./rules";
-export {
-  type ImageInputs,
-  imageInputsOf,
-  klingImageRules,
-  klingVideoRules,
-  veoVideoRules,
-  videoRulesFor,
-} from "./model-rules";
+export { type ImageInputs, imageInputsOf, videoRulesFor } from "./model-rules";
 export { DEFAULT_IMAGE_PROBE_LIMITS, probeImageUrl } from "./image-probe";
 export {
   DEFAULT_PROBE_CACHE_ENTRIES,

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { klingVideoRules, veoVideoRules } from "./model-rules";
+import { videoRulesFor } from "./model-rules";
 import { checkVideoProbe } from "./rules";
 import type { ProbeResult, ProbedVideo } from "./types";
 
 // The verdict alone, on measurements written out by hand: the edges the fixture clips don't reach.
+
+// The rules as the models' definitions give them (the probe reads nothing else).
+const klingVideoRules = videoRulesFor("kling-o3-video-to-video-edit")!;
+const veoVideoRules = videoRulesFor("veo-3.1-extend")!;
 
 const stats = { requests: 1, bytesRead: 1000, elapsedMs: 5 };
 const MB = 1024 * 1024;

@@ -47,7 +47,7 @@ const prober = (options: VideoProberOptions = {}) =>
   createVideoProber({ guard: { allowLoopback: true }, ...options });
 
 async function judge(model: string, path: string, probe = prober()) {
-  return probeSubmission({ model, video_url: `${media.url}${path}` }, { probe });
+  return probeSubmission({ model, prompt: "p", video_url: `${media.url}${path}` }, { probe });
 }
 
 type Case = [FixtureName, RegExp[], RegExp[]];

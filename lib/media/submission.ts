@@ -1,6 +1,7 @@
 import "server-only";
 
 import { ApiError } from "../api/errors";
+import { type GenerationRequest, isModelId, modelInfo } from "../models/catalog";
 import { probeImageUrl } from "./image-probe";
 import { type ImageInputs, imageInputsOf, videoRulesFor } from "./model-rules";
 import { type ProbeOptions, probeVideoUrl } from "./probe";
@@ -99,7 +100,7 @@ export interface ProbeSubmissionDeps {
   /** The model's video rules; defaults to the table built from lib/models. Undefined: nothing to judge. */
   rulesFor?: (model: string) => VideoRules | undefined;
   /** The request's image links and their rules; defaults to the table built from lib/models. */
-  imagesOf?: (request: { model: string } & Record<string, unknown>) => ImageInputs | undefined;
+  imagesOf?: (request: GenerationRequest) => ImageInputs | undefined;
 }
 
 /**
@@ -108,23 +109,23 @@ export interface ProbeSubmissionDeps {
  * throws for anything a media host does.
  */
 export async function probeSubmission(
-  request: { model: string; video_url: string },
+  request: GenerationRequest,
   deps: ProbeSubmissionDeps,
 ): Promise<SubmissionProbeReport> {
   const report: SubmissionProbeReport = { refusals: [], warnings: [], probes: [] };
   const rules = (deps.rulesFor ?? videoRulesFor)(request.model);
-  const images = deps.probeImage
-    ? (deps.imagesOf ?? imageInputsOf)(request as { model: string } & Record<string, unknown>)
-    : undefined;
+  const images = deps.probeImage ? (deps.imagesOf ?? imageInputsOf)(request) : undefined;
   const probeImage = deps.probeImage;
 
+  // The source clip's field comes from the model's definition (`video_url` for every video model today).
+  const field = isModelId(request.model) ? modelInfo(request.model).source.field : "video_url";
+  const url = request[field];
   const [video, measuredImages] = await Promise.all([
-    rules ? deps.probe(request.video_url) : null,
+    rules && typeof url === "string" ? deps.probe(url) : null,
     images && probeImage ? Promise.all(images.targets.map((t) => probeImage(t.url))) : [],
   ]);
 
   if (rules && video) {
-    const field = "video_url";
     report.probes.push({ field, result: video });
     const verdict = checkVideoProbe(video, rules);
     for (const message of verdict.refusals) report.refusals.push({ field, message });
@@ -162,10 +163,7 @@ export function videoRefusal(report: SubmissionProbeReport): ApiError {
  * can be composed with the link check in one line. Prefer calling {@link probeSubmission} and
  * {@link videoRefusal} directly where the 422's message should carry the reasons.
  */
-export function createProbeCheck(deps: ProbeSubmissionDeps): (request: {
-  model: string;
-  video_url: string;
-}) => Promise<{
+export function createProbeCheck(deps: ProbeSubmissionDeps): (request: GenerationRequest) => Promise<{
   errors: Record<string, string>;
   warnings: Record<string, string>;
 }> {

@@ -24,6 +24,9 @@ export interface GenerationInput {
 
 export type MediaKind = "video" | "image";
 
+/** Containers the server's probe can name (lib/media). */
+export type ProbeContainer = "mp4" | "mov" | "webm" | "mkv";
+
 /** One media URL of a request, named by its field path (`elements.0.frontal_image_url`). */
 export interface MediaTarget {
   field: string;
@@ -95,6 +98,20 @@ export interface ModelInfo<Req extends GenerationRequest = GenerationRequest> {
   defaults: Readonly<Record<string, unknown>>;
   /** Problems with a measured clip, in words a creator understands; empty when it fits. */
   videoProblems?(video: MeasuredVideo): string[];
+  /**
+   * How the server judges the source clip it probes before spending (lib/media): the containers FoxAPI's page
+   * allows (anything else is refused), those only other vendors name, and a frame-rate range only other vendors
+   * state (warnings). `images` are the reference images' rules, all from other vendors, so warnings only.
+   */
+  probe?: {
+    /** Short name used in messages: "Kling", "Veo". */
+    name: string;
+    maxBytes: number;
+    containers?: readonly ProbeContainer[];
+    suggestedContainers?: readonly ProbeContainer[];
+    suggestedFrameRate?: { min: number; max: number };
+    images?: { minSide: number; maxAspect: number; formats: readonly ("jpeg" | "png" | "webp")[] };
+  };
   /** A setting that follows the measured clip unless the user chose it (Veo's aspect ratio). */
   followsClip?: {
     field: string;

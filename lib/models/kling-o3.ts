@@ -124,6 +124,15 @@ export const klingO3Edit = defineModel<KlingEditRequest>({
   },
   defaults: { ...klingDefaults, image_urls: [], elements: [] },
   videoProblems: klingVideoProblems,
+  // FoxAPI's page: MP4/MOV, ≤ 200 MB. Kling's own spec (other vendor): 24–60 fps; images JPEG/PNG, ≥ 300 px,
+  // aspect 1:2.5–2.5:1.
+  probe: {
+    name: "Kling",
+    maxBytes: klingLimits.video.maxBytes,
+    containers: ["mp4", "mov"],
+    suggestedFrameRate: { min: 24, max: 60 },
+    images: { minSide: 300, maxAspect: 2.5, formats: ["jpeg", "png"] },
+  },
   addsSeconds: 0,
   resultNoun: "Edit",
   followUp: { action: "edit", note: "Editing an earlier result: it is @Video1 in the prompt." },

@@ -156,6 +156,8 @@ const veoFamily = {
   advancedSummary: "negative prompt, seed, safety, auto-fix",
   defaults: { ...veoDefaults, negative_prompt: "", seed: undefined, safety_tolerance: undefined },
   videoProblems: veoVideoProblems,
+  // FoxAPI's page names no container; other vendors say MP4 (a warning, not a refusal).
+  probe: { name: "Veo", maxBytes: veoLimits.video.maxBytes, suggestedContainers: ["mp4", "mov"] },
   followsClip: { field: "aspect_ratio", valueFor: veoAspectFor },
   addsSeconds: veoLimits.addsSeconds,
   resultNoun: "Extension",
