@@ -29,9 +29,7 @@ export interface ImageInputs {
 }
 
 /** The image inputs of a parsed request and their rules; undefined for a model without image rules. */
-export function imageInputsOf(
-  request: { model: string; prompt: string } & Record<string, unknown>,
-): ImageInputs | undefined {
+export function imageInputsOf(request: GenerationRequest): ImageInputs | undefined {
   if (!isModelId(request.model)) return undefined;
   const info = modelInfo(request.model);
   const images = info.probe?.images;
