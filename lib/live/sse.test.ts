@@ -12,7 +12,7 @@ function changeSource(keepLog = true) {
   return {
     log,
     listeners,
-    publish(key: string, data: unknown = {}) {
+    publish(key: string, data: unknown = {}, notify = true) {
       const e: SseEvent = {
         id: String(++seq),
         event: "task",
@@ -20,7 +20,7 @@ function changeSource(keepLog = true) {
         data: JSON.stringify({ id: key, ...(data as object) }),
       };
       if (keepLog) log.push(e);
-      for (const l of listeners) l(e);
+      if (notify) for (const l of listeners) l(e);
       return e;
     },
     subscribe: (push: (e: SseEvent) => void) => {
@@ -54,6 +54,7 @@ async function setup(
       sessionId: url.searchParams.get("session") ?? "s1",
       signal: req.signal,
       lastEventId: req.headers.get("last-event-id"),
+      baseline: String(source.log.length),
       subscribe: source.subscribe,
       replay: async (id) => {
         await hooks.beforeReplay?.();
@@ -200,6 +201,25 @@ describe("SSE hub over real HTTP", () => {
     await other.waitFor((x) => x.events.length === 1);
     expect(hub.stats().open).toBe(1);
     expect(hub.closeSession("nobody", "signed_out")).toBe(0);
+  });
+
+  it("resync after a bus gap sends each stream what it missed, from its own last id", async () => {
+    const { hub, source, connect } = await setup();
+    source.publish("before");
+    const fresh = await connect("a");
+    const resumed = await connect("b", "1");
+    await until(() => hub.stats().open === 2);
+    source.publish("seen");
+    await fresh.waitFor((x) => x.events.length === 1);
+    // Two changes the bus lost (its connection dropped): nobody was told.
+    source.publish("lost-1", {}, false);
+    source.publish("lost-2", {}, false);
+    expect(fresh.events.map((e) => e.id)).toEqual(["2"]);
+    await hub.resync();
+    await fresh.waitFor((x) => x.events.length === 3);
+    await resumed.waitFor((x) => x.events.length === 3);
+    expect(fresh.events.map((e) => e.id)).toEqual(["2", "3", "4"]);
+    expect(resumed.events.map((e) => e.id)).toEqual(["2", "3", "4"]);
   });
 
   it("ends every stream on shutdown and refuses new ones with 503", async () => {

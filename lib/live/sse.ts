@@ -47,6 +47,11 @@ export interface OpenStreamOptions {
    * Called once, after the live subscription starts, so nothing falls between the replay and the live events.
    */
   replay?: (lastEventId: string) => Promise<SseEvent[]>;
+  /**
+   * The store's latest change id when the stream opened (e.g. `max(change_seq)`), read before `subscribe`: where a
+   * `resync` starts for a stream that has received nothing yet. Without it such a stream is skipped by `resync`.
+   */
+  baseline?: string;
   /** Starts delivering live events to `push`; returns the unsubscribe. The caller filters what the session may see. */
   subscribe: (push: (event: SseEvent) => void) => () => void;
 }
@@ -56,6 +61,11 @@ export interface SseHub {
   open(options: OpenStreamOptions): Promise<Response>;
   /** Ends every stream of a session (sign-out, person removed) with an `end` event the client should not retry after. */
   closeSession(sessionId: string, reason: string): number;
+  /**
+   * After the bus may have missed changes (its connection dropped): every stream replays from the last id it sent.
+   * Repeats are harmless (an event is a task's whole state); the keyed queue folds them.
+   */
+  resync(): Promise<void>;
   /** Ends every stream (server shutdown); clients reconnect, to another replica if there is one. */
   shutdown(): void;
   stats(): { open: number; sessions: number; queued: number };
@@ -89,6 +99,9 @@ interface Stream {
   control: string;
   /** The last id written, for `stats` and tests; ids may arrive slightly out of order across writers (bus.ts). */
   lastSentId: string | null;
+  /** Where a resync starts when nothing has been sent: the Last-Event-ID it opened with, or the baseline. */
+  since: string | null;
+  replay: ((lastEventId: string) => Promise<SseEvent[]>) | null;
   wake: (() => void) | null;
   closing: boolean;
   close: () => void;
@@ -185,6 +198,8 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
               queue: [],
               control: `retry: ${String(retryMs)}\n\n`,
               lastSentId: null,
+              since: o.lastEventId || o.baseline || null,
+              replay: o.replay ?? null,
               wake: null,
               closing: false,
               controller,
@@ -288,6 +303,22 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
         s.close();
       }
       return ended.length;
+    },
+
+    async resync() {
+      await Promise.all(
+        [...streams].map(async (s) => {
+          const from = s.lastSentId ?? s.since;
+          if (!s.replay || from === null || !isSequence(from)) return;
+          try {
+            for (const e of await s.replay(from)) push(s, e);
+          } catch (err) {
+            // The store is unreachable: close, and the client's resume tries again.
+            console.error("[live] resync failed:", err instanceof Error ? err.message : err);
+            s.close();
+          }
+        }),
+      );
     },
 
     shutdown() {
