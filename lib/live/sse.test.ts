@@ -68,8 +68,8 @@ async function setup(
     hub.shutdown();
     await server.close();
   });
-  const connect = async (session = "s1", lastEventId?: string, agent?: http.Agent) => {
-    const c = await connectSse(`${server.url}/events?session=${session}`, { lastEventId, agent });
+  const connect = async (session = "s1", lastEventId?: string, agent?: http.Agent, keepBody = false) => {
+    const c = await connectSse(`${server.url}/events?session=${session}`, { lastEventId, agent, keepBody });
     conns.push(c);
     return c;
   };
@@ -152,11 +152,15 @@ describe("SSE hub over real HTTP", () => {
     });
   });
 
-  it("sends a heartbeat comment every interval while nothing happens", async () => {
-    const { connect } = await setup({ heartbeatMs: 100 });
-    const c = await connect();
-    await c.waitFor((x) => x.comments.filter((t) => t === "heartbeat").length >= 3, 3_000);
-    expect(c.events).toEqual([]);
+  it("sends a ping at once and then every heartbeat interval, without moving Last-Event-ID", async () => {
+    const { source, connect } = await setup({ heartbeatMs: 100 });
+    const c = await connect("s1", undefined, undefined, true);
+    await c.waitFor((x) => x.pings === 1, 1_000);
+    expect(c.body).toMatch(/^retry: 3000\n\nevent: ping\ndata: \{\}\n\n/);
+    source.publish("a");
+    await c.waitFor((x) => x.pings >= 4, 3_000);
+    expect(c.events.map((e) => e.event)).toEqual(["task"]);
+    expect(c.lastEventId()).toBe("1");
   });
 
   it("caps open streams per session and per server with a clear 429, and frees a place on close", async () => {
@@ -305,17 +309,22 @@ describe("SSE hub over real HTTP", () => {
     await Promise.all(conns.map((c) => c.waitFor((x) => x.retry !== null, 20_000)));
     expect(hub.stats().open).toBe(500);
     const m1 = process.memoryUsage();
-    const start = performance.now();
-    source.publish("task-1", { status: "completed" });
-    await Promise.all(conns.map((c) => c.waitFor((x) => x.events.length === 1, 5_000)));
-    const ms = performance.now() - start;
+    // Five changes, one after another: the machine running this is shared, so one figure alone is noisy.
+    const times: number[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const start = performance.now();
+      source.publish(`task-${String(n)}`, { status: "completed" });
+      await Promise.all(conns.map((c) => c.waitFor((x) => x.events.length === n, 5_000)));
+      times.push(Math.round(performance.now() - start));
+    }
     const rss = (m1.rss - m0.rss) / 2 ** 20;
     const heap = (m1.heapUsed - m0.heapUsed) / 2 ** 20;
+    const sorted = [...times].sort((a, b) => a - b);
     console.log(
-      `[sse] 500 streams: change delivered to all in ${ms.toFixed(0)} ms; memory growth rss +${rss.toFixed(1)} MiB, ` +
-        `heap +${heap.toFixed(1)} MiB (server and 500 clients in one process)`,
+      `[sse] 500 streams: each change delivered to all in ${times.join(", ")} ms (median ${String(sorted[2])}); ` +
+        `memory growth rss +${rss.toFixed(1)} MiB, heap +${heap.toFixed(1)} MiB (server and 500 clients in one process)`,
     );
-    expect(ms).toBeLessThan(1_000);
+    expect(sorted[2]).toBeLessThan(1_000);
     expect(rss).toBeLessThan(50);
   }, 60_000);
 });

@@ -27,7 +27,10 @@ export interface SseHubOptions {
   maxPerSession?: number;
   /** Streams one server holds open in all. */
   maxTotal?: number;
-  /** A comment line this often keeps proxies from timing the stream out and lets the client see it is alive. */
+  /**
+   * A `ping` event this often keeps proxies from timing the stream out and lets the page see it is alive. An event,
+   * not a comment line: EventSource hides comments, and the page must tell a held stream from a buffering proxy.
+   */
   heartbeatMs?: number;
   /** The `retry:` the client waits before reconnecting. */
   retryMs?: number;
@@ -83,6 +86,9 @@ export function formatEvent(e: SseEvent): string {
   return `${out}\n`;
 }
 
+/** No id (the client's Last-Event-ID stays put) and non-empty data (EventSource drops an event with none). */
+const PING = "event: ping\ndata: {}\n\n";
+
 const isSequence = (id: string) => /^\d{1,30}$/.test(id);
 
 function tooMany(message: string): Response {
@@ -126,7 +132,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
     if (heartbeat || streams.size === 0) return;
     heartbeat = setInterval(() => {
       for (const s of streams) {
-        s.control += ": heartbeat\n\n";
+        s.control += PING;
         s.wake?.();
       }
     }, heartbeatMs);
@@ -196,7 +202,8 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
             stream = {
               sessionId: o.sessionId,
               queue: [],
-              control: `retry: ${String(retryMs)}\n\n`,
+              // A ping at once: through a proxy that buffers, the page sees nothing and falls back within seconds.
+              control: `retry: ${String(retryMs)}\n\n${PING}`,
               lastSentId: null,
               since: o.lastEventId || o.baseline || null,
               replay: o.replay ?? null,

@@ -59,7 +59,9 @@ export function createSseParser(on: {
 export interface SseConnection {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** Every event but `ping`, which is only counted. */
   events: ParsedEvent[];
+  pings: number;
   comments: string[];
   retry: number | null;
   lastEventId: () => string | null;
@@ -89,6 +91,7 @@ export function connectSse(
         status: res.statusCode ?? 0,
         headers: res.headers,
         events: [],
+        pings: 0,
         comments: [],
         retry: null,
         lastEventId: () => parser.lastEventId,
@@ -121,7 +124,7 @@ export function connectSse(
         for (const w of [...waiters]) w();
       };
       const parser = createSseParser({
-        event: (e) => conn.events.push(e),
+        event: (e) => (e.event === "ping" ? conn.pings++ : conn.events.push(e)),
         comment: (c) => conn.comments.push(c),
         retry: (ms) => (conn.retry = ms),
       });
