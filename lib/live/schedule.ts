@@ -159,13 +159,14 @@ export function checkPlan(input: ScheduleInput, deadlineMs = SCHEDULE_DEADLINE_M
   // task of the median length, less the early calls and the one before them: the same budget, moved to the finish.
   const steps = w.steps ?? Math.max(2, legacyCalls(w.expected, input.minIntervalMs) - plan.length - 1);
   const step = clamp((hi - lo) / steps, dense, WINDOW_MAX_STEP_MS);
-  let t = lo;
-  for (; t <= hi + 1; t += step) push(t);
-  t -= step;
+  // The last point is at or past `hi`, so the guard band is covered as densely as the rest.
+  const n = Math.ceil((hi - lo) / step - 1e-9);
+  for (let k = 0; k <= n; k++) push(lo + k * step);
+  let t = lo + n * step;
 
-  // Outlier: the gap doubles from two minimum intervals up to a ceiling that keeps a 3× task's delay under 10 s;
-  // past 3.5× the usual, a quarter of the age up to LATE_MAX_STEP_MS.
-  let gap = 2 * min;
+  // Outlier: the gap doubles from the minimum interval up to a ceiling that keeps a 3× task's delay under 10 s;
+  // past 3.5× the usual, a quarter of the age up to the late ceiling.
+  let gap = min;
   while (t <= deadlineMs) {
     t += gap;
     push(t);
