@@ -9,7 +9,10 @@ import {
   decodeChange,
   encodeChange,
 } from "./bus";
+import { createSseHub } from "./sse";
+import { serveWebHandler } from "./testing/http";
 import { type PgCluster, startPgCluster } from "./testing/pg";
+import { connectSse } from "./testing/sse-client";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const until = async (cond: () => boolean, timeoutMs = 5_000, what = "condition") => {
@@ -218,6 +221,61 @@ describe("PostgreSQL LISTEN/NOTIFY bus (a real private cluster)", () => {
     await b.publish({ taskId: "t", seq: "801" });
     await until(() => seen.includes("801"), 3_000, "delivery after the restart");
   }, 60_000);
+
+  it("two replicas: a page on each sees a change written on one, pushed through its own stream", async (ctx) => {
+    if (unavailable) return ctx.skip();
+    // Each replica: its own bus (own listening connection), hub and HTTP server; the "row" is read from one store.
+    const rows = new Map<string, { status: string; seq: string }>();
+    const replica = async () => {
+      const b = await bus();
+      const hub = createSseHub();
+      const server = await serveWebHandler((req) =>
+        hub.open({
+          sessionId: "s",
+          signal: req.signal,
+          subscribe: (push) =>
+            b.subscribe((c) => {
+              const row = rows.get(c.taskId);
+              if (row)
+                push({
+                  id: c.seq,
+                  event: "task",
+                  key: c.taskId,
+                  data: JSON.stringify({ id: c.taskId, ...row }),
+                });
+            }),
+        }),
+      );
+      return { b, hub, server };
+    };
+    const one = await replica();
+    const two = await replica();
+    try {
+      const pageOne = await connectSse(`${one.server.url}/events`);
+      const pageTwo = await connectSse(`${two.server.url}/events`);
+      await Promise.all([pageOne.waitFor((x) => x.pings > 0), pageTwo.waitFor((x) => x.pings > 0)]);
+      rows.set("task-9", { status: "completed", seq: "901" });
+      const start = performance.now();
+      await one.b.publish({ taskId: "task-9", seq: "901" });
+      await Promise.all([pageOne, pageTwo].map((p) => p.waitFor((x) => x.events.length === 1, 3_000)));
+      console.log(
+        `[bus] a change on replica 1 reached pages on both replicas in ${(performance.now() - start).toFixed(0)} ms`,
+      );
+      for (const p of [pageOne, pageTwo])
+        expect(p.events[0]).toEqual({
+          id: "901",
+          event: "task",
+          data: '{"id":"task-9","status":"completed","seq":"901"}',
+        });
+      pageOne.close();
+      pageTwo.close();
+    } finally {
+      for (const r of [one, two]) {
+        r.hub.shutdown();
+        await r.server.close();
+      }
+    }
+  });
 
   it("refuses to start on a database it can't reach", async (ctx) => {
     if (unavailable) return ctx.skip();

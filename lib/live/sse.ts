@@ -262,7 +262,13 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
       const onAbort = () => stream.close();
 
       try {
-        unsubscribe = o.subscribe((e) => (holding ? held.push(e) : push(stream, e)));
+        unsubscribe = o.subscribe((e) => {
+          if (!holding) return push(stream, e);
+          // While the replay runs, live events wait here, folded by task like the queue, so this stays bounded too.
+          const i = e.key === undefined ? -1 : held.findIndex((h) => h.key === e.key);
+          if (i >= 0) held.splice(i, 1);
+          held.push(e);
+        });
         const replayed = o.lastEventId && o.replay ? await o.replay(o.lastEventId) : [];
         holding = false;
         // A change can be both replayed and delivered live while the replay ran: send it once.
