@@ -286,10 +286,11 @@ describe("SSE hub over real HTTP", () => {
       source.publish(`t${String(i)}`, { big });
       if (i % 50 === 0) await new Promise((r) => setImmediate(r));
     }
-    expect(hub.stats().open).toBe(0);
+    expect(hub.stats()).toEqual({ open: 0, sessions: 0, queued: 0 });
     c.resume();
     await c.ended;
-    const resumeFrom = c.lastEventId()!;
+    // Whatever the cut connection still delivered, the client resumes from the last id it parsed.
+    const resumeFrom = c.lastEventId() ?? "0";
     const total = source.log.length;
     expect(Number(resumeFrom)).toBeLessThan(total);
     const again = await connect("s1", resumeFrom);

@@ -6,8 +6,8 @@
  * Backpressure: each stream keeps at most `queueLimit` undelivered events. Events carry a `key` (the task id) and
  * a task's event is its whole current state, not a delta, so a newer event for a task replaces the older one still
  * waiting: a slow reader gets the latest state of every task, in id order, and nothing in between. If more distinct
- * tasks change than the queue holds while the reader stalls, the stream is closed instead; the browser reconnects
- * with `Last-Event-ID` and the replay fills the gap from the store. Either way a slow reader costs at most
+ * tasks change than the queue holds while the reader stalls, the queue is dropped and the connection cut; the
+ * browser reconnects with `Last-Event-ID` and the replay fills the gap from the store. Either way a slow reader costs at most
  * `queueLimit` events of memory, never more.
  */
 
@@ -47,7 +47,9 @@ export interface OpenStreamOptions {
   lastEventId?: string | null;
   /**
    * The changes after `lastEventId` that this session may see, oldest first (e.g. the store's `changesSince`).
-   * Called once, after the live subscription starts, so nothing falls between the replay and the live events.
+   * Called once, after the live subscription starts, so nothing falls between the replay and the live events. Its
+   * result is sent whole, beyond `queueLimit` (a client that fell behind must be able to catch up), so the store's
+   * query bounds it: one row per task, and a limit.
    */
   replay?: (lastEventId: string) => Promise<SseEvent[]>;
   /**
@@ -110,6 +112,8 @@ interface Stream {
   replay: ((lastEventId: string) => Promise<SseEvent[]>) | null;
   wake: (() => void) | null;
   closing: boolean;
+  /** Cut for falling behind: nothing more is written. */
+  overflowed: boolean;
   close: () => void;
   controller: ReadableStreamDefaultController<Uint8Array>;
 }
@@ -132,7 +136,8 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
     if (heartbeat || streams.size === 0) return;
     heartbeat = setInterval(() => {
       for (const s of streams) {
-        s.control += PING;
+        // At most one ping waits: a reader that stopped reading doesn't collect them.
+        if (!s.control.includes(PING)) s.control += PING;
         s.wake?.();
       }
     }, heartbeatMs);
@@ -147,15 +152,26 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
 
   const countFor = (sessionId: string) => bySession.get(sessionId)?.size ?? 0;
 
-  const push = (s: Stream, e: SseEvent) => {
+  /** `replayed`: the opening replay, bounded by the route's own query limit rather than the queue's. */
+  const push = (s: Stream, e: SseEvent, replayed = false) => {
     if (s.closing) return;
     if (e.key !== undefined) {
       const i = s.queue.findIndex((q) => q.key === e.key);
       if (i >= 0) s.queue.splice(i, 1);
     }
-    if (s.queue.length >= queueLimit) {
-      // More distinct tasks waiting than we keep: let the client resume from what it has really received.
+    if (!replayed && s.queue.length >= queueLimit) {
+      // More distinct tasks waiting than we keep: drop them all and cut the connection (an error, not a clean end,
+      // so the server doesn't keep a socket for a reader that isn't reading). The client resumes from the last id
+      // it really received, and the replay brings what it missed.
+      s.overflowed = true;
+      s.queue = [];
+      s.control = "";
       s.close();
+      try {
+        s.controller.error(new Error("The reader fell too far behind; it resumes with Last-Event-ID."));
+      } catch {
+        // Already closed.
+      }
       return;
     }
     s.queue.push(e);
@@ -209,6 +225,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
               replay: o.replay ?? null,
               wake: null,
               closing: false,
+              overflowed: false,
               controller,
               close: () => {
                 if (stream.closing) return;
@@ -224,6 +241,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
             while (!stream.closing && stream.control === "" && (holding || stream.queue.length === 0))
               await new Promise<void>((resolve) => (stream.wake = resolve));
             stream.wake = null;
+            if (stream.overflowed) return;
             let text = stream.control;
             stream.control = "";
             if (!holding) {
@@ -273,7 +291,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
         holding = false;
         // A change can be both replayed and delivered live while the replay ran: send it once.
         const seen = new Set(replayed.map((e) => e.id));
-        for (const e of replayed) push(stream, e);
+        for (const e of replayed) push(stream, e, true);
         for (const e of held) if (!seen.has(e.id)) push(stream, e);
         held.length = 0;
       } catch (err) {

@@ -34,7 +34,10 @@ export async function serveWebHandler(
           if (res.destroyed) break;
         }
       } catch {
-        // The client went away mid-write.
+        // The stream errored (the hub cut a reader that fell behind) or the client went away: drop the
+        // connection, as Next does, rather than end it cleanly.
+        res.destroy();
+        return;
       }
       res.end();
     })().catch((err: unknown) => {
