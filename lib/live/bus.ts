@@ -166,8 +166,14 @@ export async function createPgBus(options: PgBusOptions): Promise<ChangeBus> {
     });
     c.on("end", () => drop(c));
     c.on("notification", onNotification);
-    await c.connect();
-    await c.query(`LISTEN ${PG_CHANNEL}`);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${PG_CHANNEL}`);
+    } catch (err) {
+      // Connected but LISTEN failed (permissions, a dying server): don't leave the connection open.
+      await c.end().catch(() => undefined);
+      throw err;
+    }
     if (closed) {
       await c.end().catch(() => undefined);
       return;
