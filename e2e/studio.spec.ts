@@ -225,7 +225,9 @@ test("a reload mid-task keeps following it to completion", async ({ page, baseUR
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(cardFor(page, prompt).getByText(/Pending|Processing/)).toBeVisible();
   await expect(page).toHaveTitle(/running\) Retake/);
-  await page.reload();
+  // The page's own state is what matters after the reload, not every subresource of a long task list: wait for
+  // the document, then for the card.
+  await page.reload({ waitUntil: "domcontentloaded" });
   await expect(cardFor(page, prompt)).toBeVisible();
   await expectPlayableResult(page, prompt);
 });
