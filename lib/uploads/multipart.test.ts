@@ -178,6 +178,29 @@ describe("MultipartReader", () => {
     await reader.cancel();
   });
 
+  it("says a file cut off by cancel() is truncated, never complete", async () => {
+    const head = Buffer.from(
+      `--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\n`,
+    );
+    let sent = false;
+    // Sends the part's headers and one chunk, then nothing: the next read waits until cancel() cuts it off.
+    const source = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent) return new Promise<void>(() => undefined);
+        sent = true;
+        c.enqueue(Buffer.concat([head, Buffer.from("abc")]));
+      },
+    });
+    const reader = new MultipartReader(source, B);
+    await reader.nextPart();
+    expect(Buffer.from((await reader.readChunk())!).toString()).toBe("abc");
+    const pending = reader.readChunk().catch((e: unknown) => e);
+    await reader.cancel();
+    const err = await pending;
+    expect(err).toBeInstanceOf(MultipartError);
+    expect((err as MultipartError).kind).toBe("truncated");
+  });
+
   it("caps text fields", async () => {
     const bytes = form([{ headers: 'Content-Disposition: form-data; name="meta"', body: "x".repeat(100) }]);
     const reader = new MultipartReader(chunked(bytes), B);

@@ -190,12 +190,16 @@ export class MultipartReader {
       part.handedOut = true;
       return Buffer.from(part.value, "utf8");
     }
+    const cutOff = () =>
+      new MultipartError("The upload was stopped before the file was complete.", "truncated");
     let next: IteratorResult<Buffer>;
     try {
       next = await part.chunks.next();
     } catch (err) {
-      throw this.failure ?? toMultipartError(err);
+      throw this.cancelled ? cutOff() : (this.failure ?? toMultipartError(err));
     }
+    // Cancelled while waiting: the file did not end, it was cut off, and must never pass for complete.
+    if (this.cancelled) throw cutOff();
     if (next.done) {
       // A file stream also ends quietly when busboy gives up on the body: the failure says why.
       if (this.failure) throw this.failure;
