@@ -18,29 +18,39 @@ test("edit a sample, extend the result from its page, and see the chain of two",
   await expect(page).toHaveURL(/\/tasks\//);
   const editUrl = page.url();
 
-  // Before and after play together, with one control.
+  // Before and after play together, with one control. Both clips are first slowed to a sixteenth of their speed
+  // (Chromium's slowest), so the 5 s clips last 80 s: every step below waits for a state, and none of those
+  // states can vanish because a clip ended first on a busy machine.
   const source = page.getByLabel("Source video");
   const result = page.getByLabel("Result video");
-  await expect.poll(() => result.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
-  await page.getByRole("button", { name: "Play both" }).click();
-  await expect
-    .poll(async () =>
-      Math.min(
-        ...(await Promise.all(
-          [source, result].map((v) => v.evaluate((el: HTMLVideoElement) => el.currentTime)),
-        )),
+  const players = [source, result];
+  for (const video of players) {
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.defaultPlaybackRate = 0.0625;
+      v.playbackRate = 0.0625;
+    });
+  }
+  const playback = () =>
+    Promise.all(
+      players.map((video) =>
+        video.evaluate((v: HTMLVideoElement) => ({ paused: v.paused, ended: v.ended, time: v.currentTime })),
       ),
-    )
-    .toBeGreaterThan(0.5);
-  expect(await source.evaluate((v: HTMLVideoElement) => v.paused)).toBe(false);
-  expect(await result.evaluate((v: HTMLVideoElement) => v.paused)).toBe(false);
+    );
+  await page.getByRole("button", { name: "Play both" }).click();
+  await expect(page.getByRole("button", { name: "Pause both" })).toBeVisible();
+  // Both playing, both moving, neither at its end.
+  await expect
+    .poll(async () => (await playback()).map((p) => !p.paused && !p.ended && p.time > 0.05))
+    .toEqual([true, true]);
   // Only the chosen side plays its sound.
-  expect(await result.evaluate((v: HTMLVideoElement) => v.muted)).toBe(false);
-  expect(await source.evaluate((v: HTMLVideoElement) => v.muted)).toBe(true);
+  const muted = () => Promise.all(players.map((video) => video.evaluate((v: HTMLVideoElement) => v.muted)));
+  await expect.poll(muted).toEqual([true, false]);
   await page.getByRole("radio", { name: "Before", exact: true }).check({ force: true });
-  expect(await source.evaluate((v: HTMLVideoElement) => v.muted)).toBe(false);
-  expect(await result.evaluate((v: HTMLVideoElement) => v.muted)).toBe(true);
+  await expect.poll(muted).toEqual([false, true]);
   await page.getByRole("button", { name: "Pause both" }).click();
+  await expect(page.getByRole("button", { name: "Play both" })).toBeVisible();
+  await expect.poll(async () => (await playback()).map((p) => p.paused && !p.ended)).toEqual([true, true]);
 
   await page.getByRole("link", { name: "Extend this" }).click();
   await expect(page.getByRole("radio", { name: /^Veo 3\.1 Extend(?! Fast)/ })).toBeChecked();

@@ -80,8 +80,9 @@ test("a clip dropped into Veo uploads with progress, previews, and extends to co
   const uploads = recordUploads(page);
   await page.goto("/");
   await chooseModel(page, "veo");
-  // ~50 KB/s: the 275 KB clip takes several seconds, long enough to watch the bar move.
-  await throttleUploads(page, 50 * 1024);
+  // 4 KB/s: the 275 KB clip would take over a minute, so the upload cannot finish while the states below are
+  // being watched, however slow the machine; the throttle is lifted once they have been seen.
+  await throttleUploads(page, 4 * 1024);
   const picked = Date.now();
   await dropFile(page, page.getByLabel("Video URL"), "portrait-9x16.mp4", picked);
 
@@ -104,8 +105,8 @@ test("a clip dropped into Veo uploads with progress, previews, and extends to co
     )
     .toBeGreaterThanOrEqual(2);
 
-  await expect(bar).toBeHidden({ timeout: 20_000 });
   await throttleUploads(page, -1);
+  await expect(bar).toBeHidden({ timeout: 20_000 });
   await expect(
     page.getByText(/✓ Uploaded portrait-9x16\.mp4 \(275 KB\) · link expires in 7[12] h/),
   ).toBeVisible();
@@ -147,8 +148,12 @@ test("a 2 s clip chosen for Kling is refused before upload, with the reason", as
   await expect(problems).toHaveText(
     "“palette-square.png” is not a video Retake can send: choose an MP4 or MOV file.",
   );
-  await page.waitForTimeout(300);
-  expect(uploads).toHaveLength(0);
+  // An upload of a refused file would leave before any later one. So upload a good clip and wait for it, instead
+  // of waiting a while for a request that should never come: it must be the only one sent.
+  const good = freshFile("landscape-16x9.mp4");
+  await page.getByLabel("Video file", { exact: true }).setInputFiles(good);
+  await expect(page.getByText(`✓ Uploaded ${good.name}`, { exact: false })).toBeVisible();
+  expect(uploads).toHaveLength(1);
 });
 
 test("images upload into Kling rows, the picker reuses them with their expiry, and cancel and drops are clear", async ({
@@ -176,8 +181,8 @@ test("images upload into Kling rows, the picker reuses them with their expiry, a
   await expect(element.getByText(`Using ${image.name} from recent uploads`, { exact: false })).toBeVisible();
   expect(uploads).toHaveLength(1);
 
-  // Cancel: the bar goes, the field stays empty.
-  await throttleUploads(page, 20 * 1024);
+  // Cancel: the bar goes, the field stays empty. At 2 KB/s the upload lasts two minutes: it cannot finish first.
+  await throttleUploads(page, 2 * 1024);
   const clip = freshFile("landscape-16x9.mp4");
   await page.getByLabel("Video file").setInputFiles(clip);
   await expect(page.getByRole("progressbar", { name: `Uploading ${clip.name}` })).toBeVisible();
@@ -210,7 +215,9 @@ for (const [name, viewport] of [
     const page = await browser.newPage({ viewport });
     await page.goto("/");
     await chooseModel(page, "veoFast");
-    await throttleUploads(page, 40 * 1024);
+    // 8 KB/s: over half a minute for the clip, so it is still uploading when the picture is taken; the throttle is
+    // lifted right after.
+    await throttleUploads(page, 8 * 1024);
     await dropFile(
       page,
       page.getByLabel("Video URL"),
@@ -224,9 +231,10 @@ for (const [name, viewport] of [
     await noSidewaysScroll(page);
     await page.getByLabel("Video URL").scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(OUT, `uploads-${name}-progress.png`) });
+    await expect(bar).toBeVisible();
 
-    await expect(bar).toBeHidden({ timeout: 30_000 });
     await throttleUploads(page, -1);
+    await expect(bar).toBeHidden({ timeout: 30_000 });
     await expect(page.getByTestId("video-measurements")).toBeVisible();
     await page.getByRole("button", { name: "Recent uploads" }).click();
     await expect(

@@ -2,6 +2,13 @@
 # Every check a change must pass, from a fresh clone: installs what tests need (Chromium included), then
 # lint, types, formatting, unit and route tests, the production build and the browser tests.
 # Ends with one line: "N passed, N failed", summed over every suite.
+#
+# Two lanes run side by side, so the wall time is the longer lane, not the sum of all steps:
+#   checks:  lint and format (together), then the unit and route tests   — none of them needs a build
+#   build:   the production build, then the browser tests, with the type check and the bundle budget beside them
+#            (tsc reads the route types the build generates, so it waits for the build)
+# Each step writes to .check/<step>.log; a line says when it ends, and every log is printed whole, in a fixed
+# order, once its lane is done: parallel output never interleaves.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -11,35 +18,84 @@ export CANARY_KEY="${CANARY_KEY:-retake-canary-key-7c1e0b}"
 bash scripts/setup.sh --test || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 rm -rf .check test-results && mkdir -p .check
 : > .check/static.txt
+started=$SECONDS
 
+# step NAME COMMAND…: runs COMMAND with its output in .check/NAME.log and records "pass|fail NAME SECONDS".
+# (Lines this short are appended atomically, so steps in different lanes can share the file.)
 step() {
-  local name=$1; shift
-  echo "==> $name"
-  if "$@"; then echo "pass $name" >> .check/static.txt; else echo "fail $name" >> .check/static.txt; fi
+  local name=$1 t0=$SECONDS result
+  shift
+  echo "... $name started"
+  if "$@" > ".check/$name.log" 2>&1; then result=pass; else result=fail; fi
+  echo "$result $name $((SECONDS - t0))" >> .check/static.txt
+  echo "... $name: $result in $((SECONDS - t0)) s"
+  [ $result = pass ]
 }
 
-step lint npx eslint --max-warnings=0 .
-step format npx prettier --check .
-# ---- S3 server (issue 11, storage): lib/storage's contract suite runs against a real S3-compatible server
-# (Swift with s3api, installed from Debian when missing). Its S3_* variables go to the unit step only, so the
-# build and the browser tests keep the default local-disk storage. A server that can't start counts as a failure,
-# and the suite itself then fails under CI instead of skipping.
-s3_vars=()
-if s3_out=$(bash scripts/services/s3.sh start); then
-  read -r -a s3_vars <<< "$(sed -n 's/^export //p' <<< "$s3_out" | tr '\n' ' ')"
-  echo "pass s3-server" >> .check/static.txt
-else
-  echo "fail s3-server" >> .check/static.txt
-fi
-step unit env "${s3_vars[@]}" npx vitest run --reporter=default --reporter=json --outputFile.json=.check/unit.json
-bash scripts/services/s3.sh stop
-# ---- end S3 server
-# One production build, into .next-e2e (a developer's running server in .next is left alone), made with a canary
-# key in the environment: the browser tests then search the client build for it.
-step build env NEXT_DIST_DIR=.next-e2e FOXAPI_API_KEY="$CANARY_KEY" npx next build
-# The studio's first-load JavaScript against its budget (sizes only; see BENCHMARKS.md).
-step bundle-budget node bench/bundle-budget.mjs --dist .next-e2e
-step typecheck npx tsc --noEmit
-step e2e env E2E_SKIP_BUILD=1 npx playwright test
+show() {
+  local name
+  for name in "$@"; do
+    [ -f ".check/$name.log" ] || continue
+    echo
+    echo "==> $name"
+    cat ".check/$name.log"
+  done
+}
 
+# The services the unit step's backend suites run against (issue 11): a real S3-compatible server (Swift with
+# s3api, installed from Debian when missing). Their variables go to the unit step only, so the build and the
+# browser tests keep the zero-setup defaults. A service that can't start counts as a failure, and the suites
+# that need it then fail under CI instead of skipping.
+service_vars=()
+start_services() {
+  local out
+  if out=$(bash scripts/services/s3.sh start 2> .check/s3-server.log); then
+    read -r -a s3 <<< "$(sed -n 's/^export //p' <<< "$out" | tr '\n' ' ')"
+    service_vars+=("${s3[@]}")
+    echo "pass s3-server 0" >> .check/static.txt
+  else
+    echo "fail s3-server 0" >> .check/static.txt
+  fi
+}
+stop_services() {
+  bash scripts/services/s3.sh stop > /dev/null 2>&1 || true
+}
+
+checks_lane() {
+  step lint npx eslint --max-warnings=0 . &
+  step format npx prettier --check . &
+  start_services
+  wait
+  step unit env "${service_vars[@]}" npx vitest run --reporter=default --reporter=json --outputFile.json=.check/unit.json
+  stop_services
+}
+
+build_lane() {
+  # One production build, into .next-e2e (a developer's running server in .next is left alone), made with a
+  # canary key in the environment: the browser tests then search the client build for it.
+  if step build env NEXT_DIST_DIR=.next-e2e FOXAPI_API_KEY="$CANARY_KEY" npx next build; then
+    # The studio's first-load JavaScript against its budget (sizes only; see BENCHMARKS.md).
+    step bundle-budget node bench/bundle-budget.mjs --dist .next-e2e &
+    step typecheck npx tsc --noEmit &
+    step e2e env E2E_SKIP_BUILD=1 npx playwright test
+    wait
+  else
+    # Without a build there is nothing to type-check the routes against or to run in a browser.
+    step typecheck npx tsc --noEmit
+    echo "fail e2e 0" >> .check/static.txt
+  fi
+}
+
+checks_lane &
+checks=$!
+build_lane &
+build=$!
+wait $checks
+show s3-server lint format unit
+wait $build
+show build bundle-budget typecheck e2e
+
+echo
+echo "All steps took $((SECONDS - started)) s:"
+sort -k3 -n -r .check/static.txt | awk '{ printf "  %-14s %s %4d s\n", $2, $1, $3 }'
 node scripts/summarize.mjs

@@ -7,11 +7,19 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-const staticSteps = fs.existsSync(".check/static.txt")
-  ? fs.readFileSync(".check/static.txt", "utf8").trim().split("\n").filter(Boolean)
-  : [];
-for (const line of staticSteps) {
-  const [result, name] = line.split(" ");
+// One line per step, "pass|fail NAME [SECONDS]", in the order the steps ended (scripts/check.sh runs some side by
+// side); the summary lists them in a fixed order instead.
+const ORDER = ["lint", "format", "unit", "build", "bundle-budget", "typecheck", "e2e"];
+const steps = (fs.existsSync(".check/static.txt") ? fs.readFileSync(".check/static.txt", "utf8") : "")
+  .split("\n")
+  .filter(Boolean)
+  .map((line) => {
+    const [result, name] = line.split(" ");
+    return { result, name };
+  })
+  .sort((a, b) => (ORDER.indexOf(a.name) + 1 || 99) - (ORDER.indexOf(b.name) + 1 || 99));
+const failedStep = (name) => steps.some((s) => s.name === name && s.result !== "pass");
+for (const { result, name } of steps) {
   if (name === "unit" || name === "e2e") continue;
   if (result === "pass") passed++;
   else failed++;
@@ -22,8 +30,11 @@ const unit = read(".check/unit.json");
 if (unit) {
   passed += unit.numPassedTests;
   failed += unit.numFailedTests;
-  lines.push(`unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
-} else if (staticSteps.includes("fail unit")) {
+  const skipped = unit.numPendingTests + unit.numTodoTests;
+  lines.push(
+    `unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`,
+  );
+} else if (failedStep("unit")) {
   failed++;
   lines.push("unit: FAILED before reporting");
 }
@@ -35,7 +46,7 @@ if (e2e) {
   passed += ok;
   failed += bad;
   lines.push(`e2e: ${ok} passed, ${bad} failed${e2e.stats.skipped ? `, ${e2e.stats.skipped} skipped` : ""}`);
-} else if (staticSteps.includes("fail e2e")) {
+} else if (failedStep("e2e")) {
   failed++;
   lines.push("e2e: FAILED before reporting");
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { Busboy, type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
 
 /**
- * A streaming `multipart/form-data` reader and writer (RFC 7578), small enough to read: the upload route and the
- * simulator pass files of up to 200 MB through them without ever holding more than one chunk plus a delimiter's
- * length in memory. Parts are read in order; a part's body is read chunk by chunk, so back-pressure reaches the
- * sender.
+ * Streaming `multipart/form-data` (RFC 7578), read with `@fastify/busboy` (the parser Fastify and undici use) and
+ * written by a small generator of our own. The upload route and the simulator pass files of up to 200 MB through
+ * them without ever holding more than a chunk or two in memory: the reader hands out a part's body chunk by
+ * chunk as its caller asks, and busboy stops taking bytes from the sender until then, so back-pressure reaches the
+ * browser.
  */
 
 export class MultipartError extends Error {
@@ -35,63 +37,128 @@ export function boundaryOf(contentType: string | null): string | null {
   return boundary && /^[0-9A-Za-z'()+_,\-./:=? ]+$/.test(boundary) ? boundary : null;
 }
 
-const CRLF = Buffer.from("\r\n");
-const HEADER_END = Buffer.from("\r\n\r\n");
+/** Busboy keeps at most this much of a part's headers (it cuts, rather than refuses, longer ones). */
 const MAX_HEADER_BYTES = 16 * 1024;
+/** Busboy buffers a plain field up to this size and drops the rest; callers cap fields far lower. */
+const MAX_FIELD_BYTES = 64 * 1024;
 
-function toBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+type Part =
+  | { info: PartInfo; file: BusboyFileStream; chunks: AsyncIterator<Buffer>; value?: never }
+  | { info: PartInfo; file?: never; value: string; truncated: boolean; handedOut: boolean };
+
+/** Busboy's and Dicer's own words for a body that stopped before its closing boundary. */
+const ENDED_EARLY = /unexpected end|terminated early/i;
+
+function toMultipartError(err: unknown): MultipartError {
+  if (err instanceof MultipartError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return ENDED_EARLY.test(message)
+    ? new MultipartError("The upload ended before the file was complete.", "truncated")
+    : new MultipartError(`The form could not be read (${message}).`);
 }
 
-/** A `name="value"` parameter of a header, quoted or not; `filename*=UTF-8''…` wins over `filename`. */
-function param(header: string, name: string): string | null {
-  const star = new RegExp(`;\\s*${name}\\*\\s*=\\s*(?:UTF-8|utf-8)''([^;]*)`).exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1]!.trim());
-    } catch {
-      // fall through to the plain parameter
-    }
-  }
-  const m = new RegExp(`;\\s*${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, "i").exec(header);
-  if (!m) return null;
-  return m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? null);
-}
-
+/**
+ * Reads a multipart body part by part, pulling: `nextPart()` gives the next part's headers, `readChunk()` the
+ * next piece of its body. Behind it, the request body is written into busboy one chunk at a time, each write
+ * waiting until busboy has room again (it waits while a file part's stream is full, that is until the caller
+ * reads), so nothing piles up between the sender and the caller.
+ */
 export class MultipartReader {
   private readonly source: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly delimiter: Buffer;
-  /** Bytes received and not yet handed out. Starts with CRLF so the first delimiter looks like every other. */
-  private buf: Buffer = CRLF;
-  private sourceDone = false;
-  private state: "start" | "body" | "between" | "end" = "start";
+  private readonly parser: BusboyInstance;
+  /** Parts busboy has announced and the caller has not reached yet (at most the fields before a file). */
+  private readonly queue: Part[] = [];
+  private current: Part | null = null;
+  private finished = false;
+  private failure: MultipartError | null = null;
+  private cancelled = false;
+  /** Wakes a `nextPart()` waiting for busboy to announce something. */
+  private wake: (() => void) | null = null;
 
   constructor(body: ReadableStream<Uint8Array>, boundary: string) {
     this.source = body.getReader();
-    this.delimiter = Buffer.from(`\r\n--${boundary}`);
+    this.parser = Busboy({
+      headers: { "content-type": `multipart/form-data; boundary="${boundary}"` },
+      limits: { headerSize: MAX_HEADER_BYTES, fieldSize: MAX_FIELD_BYTES },
+      // A part is a file when it has a file name, as browsers send them; busboy's default would also take
+      // any application/octet-stream field for one.
+      isPartAFile: (_name, _type, filename) => filename !== undefined,
+    });
+    this.parser.on("file", (name, file, filename, _encoding, mimeType) => {
+      // Errors reach the caller through the part's iterator (or this.failure); never as an unhandled event.
+      file.on("error", () => undefined);
+      this.announce({
+        // RFC 7578 §4.4: a part without Content-Type is text/plain, which busboy reports as such. For a file that
+        // says no more than a missing type: the name then decides the claimed type, the first bytes the real one.
+        info: { name, filename, contentType: mimeType === "text/plain" ? null : mimeType || null },
+        file,
+        chunks: (file as AsyncIterable<Buffer>)[Symbol.asyncIterator](),
+      });
+    });
+    this.parser.on("field", (name, value, _nameTruncated, truncated, _encoding, mimeType) => {
+      this.announce({
+        info: { name, filename: null, contentType: mimeType === "text/plain" ? null : mimeType || null },
+        value,
+        truncated,
+        handedOut: false,
+      });
+    });
+    this.parser.on("finish", () => {
+      this.finished = true;
+      this.notify();
+    });
+    this.parser.on("error", (err) => this.fail(toMultipartError(err)));
+    void this.pump();
   }
 
-  /** Pulls one more chunk from the source; false when it has ended. */
-  private async fill(): Promise<boolean> {
-    if (this.sourceDone) return false;
-    let result: ReadableStreamReadResult<Uint8Array>;
+  private announce(part: Part) {
+    this.queue.push(part);
+    this.notify();
+  }
+
+  private notify() {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private fail(err: MultipartError) {
+    if (this.failure) return;
+    this.failure = err;
+    // A caller waiting inside a file part's body hears of it through that part's stream.
+    if (this.current?.file && !this.current.file.destroyed) this.current.file.destroy(err);
+    for (const part of this.queue) part.file?.destroy(err);
+    this.notify();
+  }
+
+  /** Feeds the request body into busboy, one chunk at a time, each only once busboy has taken the last. */
+  private async pump() {
     try {
-      result = await this.source.read();
-    } catch {
-      this.sourceDone = true;
-      throw new MultipartError("The connection dropped before the whole file arrived.", "truncated");
+      for (;;) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await this.source.read();
+        } catch {
+          throw new MultipartError("The connection dropped before the whole file arrived.", "truncated");
+        }
+        if (this.cancelled) return;
+        if (result.done) {
+          // busboy says "Unexpected end of multipart data" (through its error event) if the form was not closed.
+          this.parser.end();
+          return;
+        }
+        const chunk = result.value;
+        await new Promise<void>((resolve, reject) =>
+          this.parser.write(
+            Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+            (err) => (err ? reject(err) : resolve()),
+          ),
+        );
+        if (this.cancelled) return;
+      }
+    } catch (err) {
+      if (!this.cancelled) this.fail(toMultipartError(err));
     }
-    if (result.done) {
-      this.sourceDone = true;
-      return false;
-    }
-    const chunk = toBuffer(result.value);
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    return true;
-  }
-
-  private truncated(): never {
-    throw new MultipartError("The upload ended before the file was complete.", "truncated");
   }
 
   /**
@@ -99,90 +166,57 @@ export class MultipartReader {
    * skipped.
    */
   async nextPart(): Promise<PartInfo | null> {
-    if (this.state === "end") return null;
-    if (this.state === "body") while ((await this.readChunk()) !== null);
-    if (this.state === "start") {
-      // Skip a preamble, then the first delimiter.
-      for (;;) {
-        const at = this.buf.indexOf(this.delimiter);
-        if (at >= 0) {
-          this.buf = this.buf.subarray(at + this.delimiter.length);
-          break;
-        }
-        if (this.buf.length > MAX_HEADER_BYTES) throw new MultipartError("The form has no parts.");
-        if (!(await this.fill())) this.truncated();
-      }
-    }
-    // After a delimiter: `--` closes the body, CRLF opens a part (transport padding allowed before it).
+    if (this.cancelled) return null;
+    if (this.current?.file) while ((await this.readChunk()) !== null);
+    this.current = null;
     for (;;) {
-      const s = this.buf.toString("latin1", 0, Math.min(this.buf.length, 80));
-      if (s.startsWith("--")) {
-        this.state = "end";
-        return null;
+      const part = this.queue.shift();
+      if (part) {
+        this.current = part;
+        return part.info;
       }
-      const m = /^[ \t]*\r\n/.exec(s);
-      if (m) {
-        this.buf = this.buf.subarray(m[0].length);
-        break;
-      }
-      // Not enough bytes yet to tell (`-`, or padding still arriving): read more.
-      if (s !== "-" && !/^[ \t]*\r?$/.test(s)) throw new MultipartError("The form's boundary is malformed.");
-      if (s.length >= 80) throw new MultipartError("The form's boundary is malformed.");
-      if (!(await this.fill())) this.truncated();
+      if (this.failure) throw this.failure;
+      if (this.finished) return null;
+      await new Promise<void>((resolve) => (this.wake = resolve));
     }
-    let end: number;
-    while ((end = this.buf.indexOf(HEADER_END)) < 0) {
-      if (this.buf.length > MAX_HEADER_BYTES) throw new MultipartError("A form part's headers are too long.");
-      if (!(await this.fill())) this.truncated();
-    }
-    if (end > MAX_HEADER_BYTES) throw new MultipartError("A form part's headers are too long.");
-    // Header bytes are UTF-8 in practice (browsers send file names that way).
-    const lines = this.buf.toString("utf8", 0, end).split("\r\n");
-    this.buf = this.buf.subarray(end + HEADER_END.length);
-    let disposition: string | null = null;
-    let contentType: string | null = null;
-    for (const line of lines) {
-      const colon = line.indexOf(":");
-      if (colon < 0) continue;
-      const key = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (key === "content-disposition") disposition = value;
-      else if (key === "content-type") contentType = value.split(";")[0]!.trim().toLowerCase() || null;
-    }
-    if (!disposition || !/^form-data\b/i.test(disposition))
-      throw new MultipartError("A form part has no Content-Disposition: form-data header.");
-    const name = param(disposition, "name");
-    if (name === null) throw new MultipartError("A form part has no name.");
-    this.state = "body";
-    return { name, filename: param(disposition, "filename"), contentType };
   }
 
   /** The next piece of the current part's body, or null at its end. */
   async readChunk(): Promise<Uint8Array | null> {
-    if (this.state !== "body") return null;
-    const d = this.delimiter;
-    for (;;) {
-      const at = this.buf.indexOf(d);
-      if (at >= 0) {
-        const chunk = this.buf.subarray(0, at);
-        this.buf = this.buf.subarray(at + d.length);
-        this.state = "between";
-        if (chunk.length > 0) return chunk;
-        return null;
-      }
-      // Hand out everything that cannot be the start of a delimiter; keep the tail that might be.
-      const safe = this.buf.length - (d.length - 1);
-      if (safe > 0) {
-        const chunk = this.buf.subarray(0, safe);
-        this.buf = this.buf.subarray(safe);
-        return chunk;
-      }
-      if (!(await this.fill())) this.truncated();
+    const part = this.current;
+    if (!part || this.cancelled) return null;
+    if (!part.file) {
+      if (part.handedOut || part.value === "") return null;
+      part.handedOut = true;
+      return Buffer.from(part.value, "utf8");
     }
+    const cutOff = () =>
+      new MultipartError("The upload was stopped before the file was complete.", "truncated");
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await part.chunks.next();
+    } catch (err) {
+      throw this.cancelled ? cutOff() : (this.failure ?? toMultipartError(err));
+    }
+    // Cancelled while waiting: the file did not end, it was cut off, and must never pass for complete.
+    if (this.cancelled) throw cutOff();
+    if (next.done) {
+      // A file stream also ends quietly when busboy gives up on the body: the failure says why.
+      if (this.failure) throw this.failure;
+      return null;
+    }
+    return next.value;
   }
 
   /** The current part's body as text, refusing more than `maxBytes`. */
   async readText(maxBytes: number): Promise<string> {
+    const part = this.current;
+    if (part && !part.file) {
+      if (part.truncated || Buffer.byteLength(part.value, "utf8") > maxBytes)
+        throw new MultipartError("A form field is too long.");
+      part.handedOut = true;
+      return part.value;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let chunk: Uint8Array | null;
@@ -194,10 +228,16 @@ export class MultipartReader {
     return Buffer.concat(chunks).toString("utf8");
   }
 
-  /** Stops reading: the sender's connection is released. */
+  /** Stops reading: the sender's connection is released, and nothing more is parsed. */
   async cancel(reason?: unknown): Promise<void> {
-    this.state = "end";
-    this.buf = Buffer.alloc(0);
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.current?.file?.destroy();
+    for (const part of this.queue) part.file?.destroy();
+    this.queue.length = 0;
+    this.current = null;
+    this.parser.destroy();
+    this.notify();
     try {
       await this.source.cancel(reason);
     } catch {
