@@ -33,6 +33,11 @@ export interface TaskServiceOptions {
   mediaCheck?: MediaChecker;
   /** MAX_TASKS_PER_DAY: submits reserved per UTC day, counted in the store. */
   maxTasksPerDay?: number;
+  /**
+   * A viewer's poll waits at most this long for the upstream; past it, the stored status is answered (with when it
+   * was last checked) and the refresh goes on behind it. Default 2500 ms, so a poll is answered within 3 s.
+   */
+  answerWithinMs?: number;
 }
 
 export interface SubmitMeta {
@@ -83,6 +88,7 @@ export function toView(r: TaskRecord): TaskView {
     createdAt: new Date(r.createdAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
     completedAt: r.completedAt === null ? null : new Date(r.completedAt).toISOString(),
+    checkedAt: r.checkedAt === null ? null : new Date(r.checkedAt).toISOString(),
     estimatedSeconds: r.estimatedSeconds,
     videoUrl: hasVideo ? `/api/generations/${encodeURIComponent(r.id)}/video` : null,
     downloadUrl: hasVideo ? `/api/generations/${encodeURIComponent(r.id)}/video?download=1` : null,
@@ -156,8 +162,9 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 export function createTaskService(options: TaskServiceOptions) {
   const { store, client, minIntervalMs } = options;
   const now = options.now ?? Date.now;
-  /** Concurrent refreshes of one task share one upstream call. */
-  const inFlight = new Map<string, Promise<TaskView>>();
+  const answerWithinMs = options.answerWithinMs ?? 2_500;
+  /** Concurrent refreshes of one task share one upstream call; `startedAt` bounds how long a viewer waits on it. */
+  const inFlight = new Map<string, { promise: Promise<TaskView>; startedAt: number }>();
 
   const archiving = new Map<string, Promise<void>>();
   const submissions = createSubmissions(store);
@@ -379,16 +386,46 @@ export function createTaskService(options: TaskServiceOptions) {
     return at - record.checkedAt < staleAfter;
   }
 
-  /** The task, refreshed from the upstream when it is unfinished and its stored status is stale. */
+  /** Starts (or joins) the one upstream read of a task; its outcome is recorded on the task either way. */
+  function refreshShared(record: TaskRecord): { promise: Promise<TaskView>; startedAt: number } {
+    const pending = inFlight.get(record.id);
+    if (pending) return pending;
+    const promise = refreshNow(record).finally(() => inFlight.delete(record.id));
+    // A viewer may stop waiting before the read ends; its failure is already on the task, never unhandled.
+    promise.catch(() => undefined);
+    const entry = { promise, startedAt: Date.now() };
+    inFlight.set(record.id, entry);
+    return entry;
+  }
+
+  /**
+   * The task for a viewer: refreshed from the upstream when it is unfinished and its stored status is stale, but
+   * never waiting on the upstream longer than `answerWithinMs` (measured from when the shared read began, so a
+   * viewer joining a read that is already slow is answered at once). Past that, the stored status is answered,
+   * with `checkedAt` saying how old it is, and the read goes on behind it: a hanging FoxAPI or a long Retry-After
+   * costs a viewer a few seconds, never an error, and no extra upstream call.
+   */
   async function refresh(id: string): Promise<TaskView> {
     const record = getRecord(id);
+    if (isTerminal(record.status) || isFresh(record)) return toView(record);
+    const { promise, startedAt } = refreshShared(record);
+    const waitMs = Math.max(0, answerWithinMs - (Date.now() - startedAt));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), waitMs);
+    });
+    try {
+      const view = await Promise.race([promise, late]);
+      return view ?? toView(getRecord(id));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The background worker's refresh: waits for the upstream's answer (bounded by the client's own timeouts). */
+  async function refreshFully(record: TaskRecord): Promise<TaskView> {
     if (isTerminal(record.status)) return toView(record);
-    if (isFresh(record)) return toView(record);
-    const pending = inFlight.get(id);
-    if (pending) return pending;
-    const promise = refreshNow(record).finally(() => inFlight.delete(id));
-    inFlight.set(id, promise);
-    return promise;
+    return refreshShared(record).promise;
   }
 
   function list(params: {
@@ -469,7 +506,7 @@ export function createTaskService(options: TaskServiceOptions) {
     for (const record of store.unfinished().slice(0, limit)) {
       if (isFresh(record)) continue;
       try {
-        await refresh(record.id);
+        await refreshFully(record);
       } catch {
         // Recorded on the task by refresh; the next pass tries again.
       }
