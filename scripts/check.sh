@@ -18,6 +18,17 @@ step() {
   if "$@"; then echo "pass $name" >> .check/static.txt; else echo "fail $name" >> .check/static.txt; fi
 }
 
+# --- PostgreSQL for the store contract tests (issue 11) -------------------------------------------------------
+# A private cluster (Debian's postgresql, installed when missing) under .services/pg, on a free loopback port; the
+# unit suite runs the store contract against SQLite and this PostgreSQL. Without it, CI fails those tests.
+if pg_env="$(bash scripts/services/postgres.sh start)"; then
+  export TEST_DATABASE_URL="${pg_env#DATABASE_URL=}"
+  trap 'bash scripts/services/postgres.sh stop' EXIT
+else
+  echo "PostgreSQL could not be started: the store contract tests will fail under CI."
+fi
+# --- end PostgreSQL -------------------------------------------------------------------------------------------
+
 step lint npx eslint --max-warnings=0 .
 step format npx prettier --check .
 step unit npx vitest run --reporter=default --reporter=json --outputFile.json=.check/unit.json

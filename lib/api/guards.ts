@@ -1,7 +1,7 @@
 import "server-only";
 import { SESSION_COOKIE, readCookie, signingKey, verifySession } from "../auth/session";
 import { getEnv } from "../env";
-import { getTaskStore } from "../tasks";
+import { getDb } from "../tasks";
 import { ApiError } from "./errors";
 
 export interface GuardOptions {
@@ -55,7 +55,7 @@ export function checkContentType(request: Request, kind: "json" | "multipart"): 
  * inside the handler, never only in a proxy. Throws an ApiError the handler's catch turns into a response.
  */
 export async function guardRequest(request: Request, options: GuardOptions = {}): Promise<Caller> {
-  const sessionId = sessionFromCookieHeader(request.headers.get("cookie"));
+  const sessionId = await sessionFromCookieHeader(request.headers.get("cookie"));
   if (sessionId === null)
     throw new ApiError(401, "sign_in_required", "Sign in with the team passcode first.");
   if (options.mutating) {
@@ -65,11 +65,11 @@ export async function guardRequest(request: Request, options: GuardOptions = {})
   return { sessionId };
 }
 
-let cachedKey: { passcode: string; dataDir: string; key: Buffer } | undefined;
+let cachedKey: { passcode: string; dataDir: string; secret?: string; key: Buffer } | undefined;
 
-function key(passcode: string, dataDir: string): Buffer {
-  if (cachedKey?.passcode !== passcode || cachedKey.dataDir !== dataDir)
-    cachedKey = { passcode, dataDir, key: signingKey(dataDir, passcode) };
+function key(passcode: string, dataDir: string, secret?: string): Buffer {
+  if (cachedKey?.passcode !== passcode || cachedKey.dataDir !== dataDir || cachedKey.secret !== secret)
+    cachedKey = { passcode, dataDir, secret, key: signingKey(dataDir, passcode, secret) };
   return cachedKey.key;
 }
 
@@ -77,12 +77,12 @@ function key(passcode: string, dataDir: string): Buffer {
  * The caller's session id from a Cookie header: "anonymous" when no passcode is configured, null when one is
  * and the cookie doesn't prove a live session. Nothing else (no proxy header) can stand in for the cookie.
  */
-export function sessionFromCookieHeader(cookieHeader: string | null): string | null {
+export async function sessionFromCookieHeader(cookieHeader: string | null): Promise<string | null> {
   const env = getEnv();
   if (!env.ACCESS_PASSCODE) return "anonymous";
   return verifySession(
-    getTaskStore(),
-    key(env.ACCESS_PASSCODE, env.dataDir),
+    getDb(),
+    key(env.ACCESS_PASSCODE, env.dataDir, env.SESSION_SECRET),
     readCookie(cookieHeader, SESSION_COOKIE),
   );
 }
@@ -90,5 +90,5 @@ export function sessionFromCookieHeader(cookieHeader: string | null): string | n
 /** The signing key for the configured passcode (sign-in route). */
 export function sessionKey(): Buffer {
   const env = getEnv();
-  return key(env.ACCESS_PASSCODE ?? "", env.dataDir);
+  return key(env.ACCESS_PASSCODE ?? "", env.dataDir, env.SESSION_SECRET);
 }

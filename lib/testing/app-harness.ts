@@ -9,7 +9,7 @@ import { sessionKey } from "../api/guards";
 import { SESSION_COOKIE, createSession } from "../auth/session";
 import { resetEnvForTests } from "../env";
 import { resetFoxClientForTests } from "../foxapi";
-import { getTaskStore, resetTaskServiceForTests } from "../tasks";
+import { getDb, resetTaskServiceForTests } from "../tasks";
 import { type FakeFoxApi, type FakeFoxApiOptions, startFakeFoxApi } from "./fake-foxapi";
 
 /*
@@ -30,6 +30,8 @@ const ENV_NAMES = [
   "SIMULATOR_LINK_TTL_SECONDS",
   "ACCESS_PASSCODE",
   "MAX_TASKS_PER_DAY",
+  "DATABASE_URL",
+  "SESSION_SECRET",
 ];
 
 export interface MediaRequest {
@@ -160,6 +162,9 @@ export function setupApp(options: AppOptions = {}): App {
         SIMULATOR_LINK_TTL_SECONDS: undefined,
         ACCESS_PASSCODE: undefined,
         MAX_TASKS_PER_DAY: undefined,
+        // A fresh SQLite file per test, whatever the developer's shell has set.
+        DATABASE_URL: undefined,
+        SESSION_SECRET: undefined,
         ...env,
       });
     },
@@ -295,8 +300,8 @@ export function klingBody(app: App, overrides: Record<string, unknown> = {}): Re
 }
 
 /** A live session made directly in the store (not through the rate-limited sign-in route): its Cookie header. */
-export function sessionCookie(now = Date.now()): string {
-  const session = createSession(getTaskStore(), sessionKey(), now);
+export async function sessionCookie(now = Date.now()): Promise<string> {
+  const session = await createSession(getDb(), sessionKey(), now);
   return `${SESSION_COOKIE}=${session.cookie}`;
 }
 

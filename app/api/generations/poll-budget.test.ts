@@ -58,7 +58,9 @@ describe("GET /api/generations/{id} answers within 3 s whatever the upstream doe
     expect(hung).toHaveLength(1);
     const body = JSON.stringify(foxTask({ id: "task-budget-hang", status: "processing", progress: 40 }));
     hung[0]!.writeHead(200, { "Content-Type": "application/json" }).end(body);
-    await vi.waitFor(() => expect(getTaskStore().get("task-budget-hang")?.status).toBe("processing"));
+    await vi.waitFor(async () =>
+      expect((await getTaskStore().get("task-budget-hang"))?.status).toBe("processing"),
+    );
     expect(statusReads()).toHaveLength(1);
 
     app.fake.on("GET", TASK_PATH, {
@@ -100,10 +102,13 @@ describe("GET /api/generations/{id} answers within 3 s whatever the upstream doe
     expect(statusReads()).toHaveLength(1);
 
     // After Retry-After the client asks again, once, and the answer lands in the store.
-    await vi.waitFor(() => expect(getTaskStore().get("task-budget-429")?.status).toBe("processing"), {
-      timeout: 10_000,
-      interval: 100,
-    });
+    await vi.waitFor(
+      async () => expect((await getTaskStore().get("task-budget-429"))?.status).toBe("processing"),
+      {
+        timeout: 10_000,
+        interval: 100,
+      },
+    );
     expect(statusReads()).toHaveLength(2);
     expect(answeredAt - askedAt).toBeGreaterThanOrEqual(6900);
   }, 15_000);

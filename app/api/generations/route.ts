@@ -11,7 +11,7 @@ export async function GET(request: Request) {
     await guardRequest(request);
     const params = new URL(request.url).searchParams;
     const limit = params.get("limit");
-    const page = getTaskService().list({
+    const page = await getTaskService().list({
       limit: limit ? Number(limit) || undefined : undefined,
       cursor: params.get("cursor"),
       model: params.get("model"),
@@ -28,7 +28,7 @@ export async function GET(request: Request) {
 export async function POST(request: Request) {
   try {
     const caller = await guardRequest(request, { mutating: true, kind: "json" });
-    const limit = getSubmitLimiter().take(caller.sessionId);
+    const limit = await getSubmitLimiter().take(caller.sessionId);
     if (!limit.ok)
       throw new ApiError(
         429,

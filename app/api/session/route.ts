@@ -13,13 +13,14 @@ import { createRateLimiter } from "@/lib/auth/rate-limit";
 import { ApiError, errorResponse, readJson } from "@/lib/api/errors";
 import { checkContentType, checkSameOrigin, sessionFromCookieHeader, sessionKey } from "@/lib/api/guards";
 import { getEnv } from "@/lib/env";
-import { getTaskStore } from "@/lib/tasks";
+import { getDb } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
 
 // Guessing a passcode is slow: 5 tries a minute per address, 30 a minute in all.
-const perClient = createRateLimiter({ capacity: 5, refillPerSecond: 5 / 60 });
-const overall = createRateLimiter({ capacity: 30, refillPerSecond: 30 / 60 });
+// Counted in the database, so every replica shares the same buckets.
+const perClient = createRateLimiter({ name: "sign-in", capacity: 5, refillPerSecond: 5 / 60, db: getDb });
+const overall = createRateLimiter({ name: "sign-in-all", capacity: 30, refillPerSecond: 30 / 60, db: getDb });
 
 const body = z.object({ passcode: z.string().max(1000) });
 
@@ -27,9 +28,9 @@ const isHttps = (request: Request) =>
   (request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "")) === "https";
 
 // GET /api/session - whether a passcode is required and whether this caller is signed in
-export function GET(request: Request) {
+export async function GET(request: Request) {
   const required = Boolean(getEnv().ACCESS_PASSCODE);
-  const signedIn = sessionFromCookieHeader(request.headers.get("cookie")) !== null;
+  const signedIn = (await sessionFromCookieHeader(request.headers.get("cookie"))) !== null;
   return NextResponse.json({ required, signedIn }, { headers: { "Cache-Control": "no-store" } });
 }
 
@@ -42,7 +43,7 @@ export async function POST(request: Request) {
     if (!passcode)
       throw new ApiError(404, "no_passcode", "This server has no passcode: there is nothing to sign in to.");
     const client = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
-    for (const limit of [perClient.take(client), overall.take("all")])
+    for (const limit of [await perClient.take(client), await overall.take("all")])
       if (!limit.ok)
         throw new ApiError(
           429,
@@ -55,7 +56,7 @@ export async function POST(request: Request) {
     const parsed = body.safeParse(await readJson(request, 4096));
     if (!parsed.success || !safeEqual(parsed.data.passcode, passcode))
       throw new ApiError(401, "wrong_passcode", "That passcode is not right.");
-    const session = createSession(getTaskStore(), sessionKey());
+    const session = await createSession(getDb(), sessionKey());
     const res = NextResponse.json({ signedIn: true }, { headers: { "Cache-Control": "no-store" } });
     res.headers.append(
       "Set-Cookie",
@@ -68,12 +69,12 @@ export async function POST(request: Request) {
 }
 
 // DELETE /api/session - sign out: the session is revoked on the server, not only forgotten by the browser
-export function DELETE(request: Request) {
+export async function DELETE(request: Request) {
   try {
     checkSameOrigin(request);
-    const id = sessionFromCookieHeader(request.headers.get("cookie"));
+    const id = await sessionFromCookieHeader(request.headers.get("cookie"));
     const cookie = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
-    if (id && id !== "anonymous" && cookie) revokeSession(getTaskStore(), id);
+    if (id && id !== "anonymous" && cookie) await revokeSession(getDb(), id);
     const res = NextResponse.json({ signedIn: false }, { headers: { "Cache-Control": "no-store" } });
     res.headers.append("Set-Cookie", sessionCookieHeader("", { secure: isHttps(request), maxAgeSeconds: 0 }));
     return res;

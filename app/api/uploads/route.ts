@@ -12,7 +12,7 @@ export async function GET(request: Request) {
   try {
     await guardRequest(request);
     return NextResponse.json(
-      { uploads: recentUploads(request) },
+      { uploads: await recentUploads(request) },
       { headers: { "Cache-Control": "no-store" } },
     );
   } catch (err) {

@@ -10,7 +10,9 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
   try {
     await guardRequest(request);
     const { id } = await ctx.params;
-    return NextResponse.json(getTaskService().lineage(id), { headers: { "Cache-Control": "no-store" } });
+    return NextResponse.json(await getTaskService().lineage(id), {
+      headers: { "Cache-Control": "no-store" },
+    });
   } catch (err) {
     return errorResponse(err);
   }

@@ -14,7 +14,7 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
     await guardRequest(request);
     const { id } = await ctx.params;
     const service = getTaskService();
-    let record = service.record(id);
+    let record = await service.record(id);
     if (record.status !== "completed" || !record.resultUrl)
       throw new ApiError(404, "no_result", "This task has no result video yet.");
     const providerUrl = record.resultUrl;
@@ -27,7 +27,7 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
     if (record.archiveStatus !== "stored" && wantsDownload) {
       // A download is worth waiting for: try the copy now so the file gets its proper name.
       await service.archive(id);
-      record = service.record(id);
+      record = await service.record(id);
     }
     if (record.archiveStatus === "stored" && record.archivePath) {
       return serveFile(request, record.archivePath, {
