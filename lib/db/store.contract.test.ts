@@ -178,6 +178,11 @@ describe.each(engines)("store contract: $name", (engine) => {
       await tasks.update("a", { archiveStatus: "failed", archiveNextAt: NOON + 1000 });
       expect(await tasks.archiveDue(NOON)).toEqual([]);
       expect((await tasks.archiveDue(NOON + 1000)).map((t) => t.id)).toEqual(["a"]);
+      // A copy in progress is not due while its lease runs; left "pending" by a dead replica, it is due again.
+      expect(await tasks.acquireLease("archive", "a", "r1", NOON, 5000)).toBeDefined();
+      await tasks.update("a", { archiveStatus: "pending", archiveNextAt: null });
+      expect(await tasks.archiveDue(NOON + 4999)).toEqual([]);
+      expect((await tasks.archiveDue(NOON + 5000)).map((t) => t.id)).toEqual(["a"]);
     });
   });
 

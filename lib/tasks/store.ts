@@ -163,7 +163,10 @@ export class TaskStore {
     return rows as TaskRecord[];
   }
 
-  /** Completed tasks whose result is not yet in our storage and whose next attempt is due. */
+  /**
+   * Completed tasks whose result is not yet in our storage and whose next attempt is due, including copies left
+   * "pending" by a replica that died mid-copy, once its copy lease has run out.
+   */
   async archiveDue(now: number, limit = 10): Promise<TaskRecord[]> {
     const rows = await (
       await this.db()
@@ -172,7 +175,16 @@ export class TaskStore {
       .select(COLUMNS)
       .where("status", "=", "completed")
       .where("resultUrl", "is not", null)
-      .where((eb) => eb.or([eb("archiveStatus", "is", null), eb("archiveStatus", "=", "failed")]))
+      .where((eb) =>
+        eb.or([
+          eb("archiveStatus", "is", null),
+          eb("archiveStatus", "=", "failed"),
+          eb.and([
+            eb("archiveStatus", "=", "pending"),
+            eb.or([eb("archiveLeaseUntil", "is", null), eb("archiveLeaseUntil", "<=", now)]),
+          ]),
+        ]),
+      )
       .where((eb) => eb.or([eb("archiveNextAt", "is", null), eb("archiveNextAt", "<=", now)]))
       .orderBy("completedAt")
       .limit(limit)
