@@ -38,7 +38,8 @@ fi
 # Who owns and runs the cluster: ourselves, or `postgres` when we are root.
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /, with resolved paths: the postgres user may not be able to enter the folders above the clone.
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -51,8 +52,13 @@ url() {
   echo "DATABASE_URL=postgres://retake:${password}@127.0.0.1:${port}/retake"
 }
 
+# The data folder itself (.services/pg/data may be a link to a folder the postgres user can reach).
+data_dir() {
+  readlink -f "$DATA"
+}
+
 running() {
-  [ -n "$BIN" ] && [ -f "$DATA/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1
+  [ -n "$BIN" ] && [ -f "$DATA/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$(data_dir)" status >/dev/null 2>&1
 }
 
 port_free() {
@@ -85,7 +91,7 @@ case "$cmd" in
       pwfile="$(mktemp)"
       cp "$BASE/password" "$pwfile"
       chmod 644 "$pwfile"
-      as_owner "$BIN/initdb" -D "$DATA" -U retake --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 \
+      as_owner "$BIN/initdb" -D "$(data_dir)" -U retake --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 \
         --locale=C.UTF-8 >"$BASE/initdb.log" 2>&1 || { cat "$BASE/initdb.log" >&2; rm -f "$pwfile"; exit 1; }
       rm -f "$pwfile"
     fi
@@ -97,8 +103,8 @@ case "$cmd" in
     fi
     [ -n "$port" ] || { echo "No free port in 55432-55499 for PostgreSQL." >&2; exit 1; }
     echo "$port" >"$BASE/port"
-    sock="$(readlink -f "$DATA")"
-    as_owner "$BIN/pg_ctl" -D "$DATA" -l "$sock/server.log" -w -t 60 \
+    sock="$(data_dir)"
+    as_owner "$BIN/pg_ctl" -D "$sock" -l "$sock/server.log" -w -t 60 \
       -o "-p $port -c listen_addresses=127.0.0.1 -k $sock -c max_connections=200 -c fsync=off" start >/dev/null
     export PGPASSWORD
     PGPASSWORD="$(cat "$BASE/password")"
@@ -112,7 +118,7 @@ case "$cmd" in
     if running; then url; else echo "The PostgreSQL cluster is not running (start it first)." >&2; exit 1; fi
     ;;
   stop)
-    if running; then as_owner "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null; fi
+    if running; then as_owner "$BIN/pg_ctl" -D "$(data_dir)" -m fast -w stop >/dev/null; fi
     ;;
   *)
     echo "usage: $0 start|stop|env" >&2
