@@ -144,6 +144,18 @@ describe.each(engines)("store contract: $name", (engine) => {
       expect(await tasks.get("nope")).toBeUndefined();
     });
 
+    it("stores what an odd upstream sends on either engine: NULs dropped, out-of-range numbers made null", async () => {
+      await tasks.insert(task("odd", { rawStatus: "pro\u0000cessing", estimatedSeconds: 1e300 }));
+      await tasks.update("odd", { errorMessage: "bad\u0000thing", upstreamCreatedAt: 1e20, progress: 55.6 });
+      expect(await tasks.get("odd")).toMatchObject({
+        rawStatus: "processing",
+        estimatedSeconds: null,
+        errorMessage: "badthing",
+        upstreamCreatedAt: null,
+        progress: 56,
+      });
+    });
+
     it("lists newest first, keyset-paged, filtered by model, status and a prompt search (case-insensitive, literal % and _)", async () => {
       for (let i = 0; i < 5; i++)
         await tasks.insert(

@@ -43,7 +43,9 @@ export function requirePostgres(): string | null {
 }
 
 /** A fresh schema on the server at `url`; `open()` connects to it (as often as a test wants: replicas). */
-export async function createTestSchema(url: string): Promise<{ open: () => Db; drop: () => Promise<void> }> {
+export async function createTestSchema(
+  url: string,
+): Promise<{ url: string; open: () => Db; drop: () => Promise<void> }> {
   const schema = `t_${crypto.randomBytes(6).toString("hex")}`;
   const admin = new pg.Pool({ connectionString: url, max: 1 });
   await admin.query(`CREATE SCHEMA ${schema}`);
@@ -51,6 +53,7 @@ export async function createTestSchema(url: string): Promise<{ open: () => Db; d
   scoped.searchParams.set("options", `-c search_path=${schema}`);
   const opened: Db[] = [];
   return {
+    url: scoped.toString(),
     open() {
       const db = openDb({ databaseUrl: scoped.toString(), maxConnections: 20 });
       opened.push(db);

@@ -73,6 +73,32 @@ const COLUMNS = [
 
 const UNFINISHED = ["completed", "failed"];
 
+/** Columns that are 32-bit INTEGER in PostgreSQL (the other numbers are BIGINT). */
+const INT32 = new Set<string>(["progress", "estimatedSeconds", "archiveAttempts"]);
+
+/**
+ * What reaches a row is storable on either engine: SQLite takes any number and any text, PostgreSQL refuses NUL
+ * characters in text and numbers past a column's range. Upstream answers are not ours to trust, so an
+ * out-of-range number becomes null (a fraction is rounded) and NULs are dropped, rather than a 500 on PostgreSQL.
+ */
+export function storable<T extends Partial<TaskRecord>>(values: T): T {
+  const out: Record<string, unknown> = { ...values };
+  for (const [key, value] of Object.entries(out)) {
+    if (typeof value === "string" && value.includes("\u0000")) out[key] = value.replaceAll("\u0000", "");
+    else if (typeof value === "number") {
+      const n = Math.round(value);
+      const max = INT32.has(key) ? 2_147_483_647 : Number.MAX_SAFE_INTEGER;
+      out[key] =
+        Number.isFinite(n) && Math.abs(n) <= max
+          ? n
+          : key === "progress" || key === "archiveAttempts"
+            ? 0
+            : null;
+    }
+  }
+  return out as T;
+}
+
 /**
  * The tasks table, on either engine. Every method is async, so the same service runs over SQLite in one process or
  * PostgreSQL shared by several replicas. Leases live on the task row: `lease*` says who asks the upstream about a
@@ -96,7 +122,7 @@ export class TaskStore {
   }
 
   async insert(record: TaskRecord): Promise<void> {
-    await (await this.db()).insertInto("tasks").values(record).execute();
+    await (await this.db()).insertInto("tasks").values(storable(record)).execute();
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {
@@ -112,7 +138,7 @@ export class TaskStore {
 
   async update(id: string, patch: Partial<Omit<TaskRecord, "id">>): Promise<void> {
     if (Object.keys(patch).length === 0) return;
-    await (await this.db()).updateTable("tasks").set(patch).where("id", "=", id).execute();
+    await (await this.db()).updateTable("tasks").set(storable(patch)).where("id", "=", id).execute();
   }
 
   /** Newest first, keyset-paged so a page stays stable while new tasks arrive. */
