@@ -21,9 +21,12 @@ step() {
 # --- PostgreSQL for the store contract tests (issue 11) -------------------------------------------------------
 # A private cluster (Debian's postgresql, installed when missing) under .services/pg, on a free loopback port; the
 # unit suite runs the store contract against SQLite and this PostgreSQL. Without it, CI fails those tests.
+pg_was_running=0
+bash scripts/services/postgres.sh env >/dev/null 2>&1 && pg_was_running=1
 if pg_env="$(bash scripts/services/postgres.sh start)"; then
   export TEST_DATABASE_URL="${pg_env#DATABASE_URL=}"
-  trap 'bash scripts/services/postgres.sh stop' EXIT
+  # Stopped at the end only if this run started it.
+  [ "$pg_was_running" = 1 ] || trap 'bash scripts/services/postgres.sh stop' EXIT
 else
   echo "PostgreSQL could not be started: the store contract tests will fail under CI."
 fi
