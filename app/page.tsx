@@ -39,7 +39,7 @@ export default async function StudioPage({
   let draftProblem: string | null = null;
   if (from && action && ACTIONS.has(action)) {
     try {
-      const seed = draftFor(service.get(from), action, await requestOrigin(), env.simulator);
+      const seed = draftFor(await service.get(from), action, await requestOrigin(), env.simulator);
       if (seed)
         initialDraft = {
           values: formValuesFrom(seed.input),
@@ -59,7 +59,7 @@ export default async function StudioPage({
         <h1 className="sr-only">Retake studio</h1>
         <Studio
           simulator={env.simulator}
-          initialPage={service.list({ limit: 20 })}
+          initialPage={await service.list({ limit: 20 })}
           initialDraft={initialDraft}
           draftProblem={draftProblem}
         />

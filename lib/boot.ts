@@ -1,11 +1,12 @@
 import { ConfigError, getEnv } from "./env";
-import { startBackgroundWorker } from "./tasks";
+import { getDb, startBackgroundWorker } from "./tasks";
 import { allowLongUploads } from "./uploads/server-timeouts";
 
 /**
  * What a server process does once at start (Node runtime only): check the configuration, failing fast with the
- * readable message rather than serving errors from a half-configured server; then start the background worker
- * and lift Node's 5-minute request limit for long uploads.
+ * readable message rather than serving errors from a half-configured server; migrate the database (once, even
+ * when several replicas start together) and stop if it can't be reached; then start the background worker and
+ * lift Node's 5-minute request limit for long uploads.
  */
 export function boot() {
   try {
@@ -15,6 +16,18 @@ export function boot() {
     console.error(`\n${err.message}\n`);
     process.exit(1);
   }
+  let ready: Promise<void>;
+  try {
+    ready = getDb().ready;
+  } catch (err) {
+    ready = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+  ready.catch((err: unknown) => {
+    console.error(
+      `\nRetake could not prepare its database: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exit(1);
+  });
   startBackgroundWorker();
   allowLongUploads();
 }

@@ -63,41 +63,78 @@ function s3Config(env: z.output<z.ZodObject<typeof s3Env>>): S3Config | null | s
 }
 // ---- end of S3 ----------------------------------------------------------------------------------------------
 
-const envSchema = z.object({
-  FOXAPI_API_KEY: optionalString,
-  FOXAPI_BASE_URL: z
-    .preprocess((v) => (v === undefined || v === "" ? "https://api.foxapi.cc" : v), z.string())
-    .superRefine((value, ctx) => {
+const envSchema = z
+  .object({
+    FOXAPI_API_KEY: optionalString,
+    FOXAPI_BASE_URL: z
+      .preprocess((v) => (v === undefined || v === "" ? "https://api.foxapi.cc" : v), z.string())
+      .superRefine((value, ctx) => {
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `FOXAPI_BASE_URL is not a URL: "${value}".` });
+          return;
+        }
+        if (url.protocol === "https:") return;
+        if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return;
+        ctx.addIssue({
+          code: "custom",
+          message: `FOXAPI_BASE_URL must use https (http is allowed only for a loopback host such as 127.0.0.1); got "${value}".`,
+        });
+      })
+      .transform((v) => v.replace(/\/+$/, "")),
+    DATA_DIR: z.preprocess((v) => (v === undefined || v === "" ? "./data" : v), z.string()),
+    SIMULATOR_DURATION_MS: int("SIMULATOR_DURATION_MS", 25_000, 500, 3_600_000),
+    SIMULATOR_LINK_TTL_SECONDS: int("SIMULATOR_LINK_TTL_SECONDS", 86_400, 1, 30 * 86_400),
+    STATUS_MIN_INTERVAL_MS: int("STATUS_MIN_INTERVAL_MS", 2_000, 0, 600_000),
+    ACCESS_PASSCODE: optionalString,
+    MAX_TASKS_PER_DAY: z.preprocess(
+      (v) => (v === undefined || v === "" ? undefined : Number(v)),
+      z
+        .number({ error: "MAX_TASKS_PER_DAY must be a whole number." })
+        .int({ error: "MAX_TASKS_PER_DAY must be a whole number." })
+        .min(0, { error: "MAX_TASKS_PER_DAY can't be negative." })
+        .optional(),
+    ),
+    DATABASE_URL: optionalString.superRefine((value, ctx) => {
+      if (value === undefined) return;
       let url: URL;
       try {
         url = new URL(value);
       } catch {
-        ctx.addIssue({ code: "custom", message: `FOXAPI_BASE_URL is not a URL: "${value}".` });
+        ctx.addIssue({
+          code: "custom",
+          message: "DATABASE_URL is not a URL (expected postgres://user:password@host:port/db).",
+        });
         return;
       }
-      if (url.protocol === "https:") return;
-      if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return;
+      if (url.protocol !== "postgres:" && url.protocol !== "postgresql:")
+        ctx.addIssue({
+          code: "custom",
+          message: `DATABASE_URL must be a postgres:// URL (unset it to keep SQLite in DATA_DIR); got a ${url.protocol}// URL.`,
+        });
+    }),
+    SESSION_SECRET: optionalString.superRefine((value, ctx) => {
+      if (value !== undefined && value.length < 32)
+        ctx.addIssue({
+          code: "custom",
+          message: "SESSION_SECRET must be at least 32 characters (for example: openssl rand -base64 32).",
+        });
+    }),
+    DATABASE_POOL_SIZE: int("DATABASE_POOL_SIZE", 10, 1, 500),
+    ...s3Env,
+  })
+  .superRefine((env, ctx) => {
+    // Several replicas share the database: each must sign sessions with the same secret, or a session made on one
+    // is refused by the others.
+    if (env.DATABASE_URL && !env.SESSION_SECRET)
       ctx.addIssue({
         code: "custom",
-        message: `FOXAPI_BASE_URL must use https (http is allowed only for a loopback host such as 127.0.0.1); got "${value}".`,
+        message:
+          "SESSION_SECRET is required when DATABASE_URL is set: every replica must sign sessions with the same secret (at least 32 characters).",
       });
-    })
-    .transform((v) => v.replace(/\/+$/, "")),
-  DATA_DIR: z.preprocess((v) => (v === undefined || v === "" ? "./data" : v), z.string()),
-  SIMULATOR_DURATION_MS: int("SIMULATOR_DURATION_MS", 25_000, 500, 3_600_000),
-  SIMULATOR_LINK_TTL_SECONDS: int("SIMULATOR_LINK_TTL_SECONDS", 86_400, 1, 30 * 86_400),
-  STATUS_MIN_INTERVAL_MS: int("STATUS_MIN_INTERVAL_MS", 2_000, 0, 600_000),
-  ACCESS_PASSCODE: optionalString,
-  MAX_TASKS_PER_DAY: z.preprocess(
-    (v) => (v === undefined || v === "" ? undefined : Number(v)),
-    z
-      .number({ error: "MAX_TASKS_PER_DAY must be a whole number." })
-      .int({ error: "MAX_TASKS_PER_DAY must be a whole number." })
-      .min(0, { error: "MAX_TASKS_PER_DAY can't be negative." })
-      .optional(),
-  ),
-  ...s3Env,
-});
+  });
 
 export type Env = z.output<typeof envSchema> & { simulator: boolean; dataDir: string; s3: S3Config | null };
 

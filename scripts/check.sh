@@ -42,13 +42,24 @@ show() {
   done
 }
 
-# The services the unit step's backend suites run against (issue 11): a real S3-compatible server (Swift with
-# s3api, installed from Debian when missing). Their variables go to the unit step only, so the build and the
-# browser tests keep the zero-setup defaults. A service that can't start counts as a failure, and the suites
-# that need it then fail under CI instead of skipping.
+# The services the unit step's backend suites run against (issue 11): a private PostgreSQL cluster (Debian's
+# postgresql, under .services/pg) for the store contract tests, and a real S3-compatible server (Swift with s3api,
+# under .services/s3) for the storage contract tests; both installed from Debian when missing, on free loopback
+# ports. Their variables go to the unit step only, so the build and the browser tests keep the zero-setup defaults
+# (SQLite, local disk). A service that can't start counts as a failure, and the suites that need it then fail
+# under CI instead of skipping. Each is stopped at the end only if this run started it.
 service_vars=()
+services_started=()
 start_services() {
   local out
+  if ! bash scripts/services/postgres.sh env > /dev/null 2>&1; then services_started+=(postgres); fi
+  if out=$(bash scripts/services/postgres.sh start 2> .check/postgres.log); then
+    service_vars+=("TEST_DATABASE_URL=${out#DATABASE_URL=}")
+    echo "pass postgres 0" >> .check/static.txt
+  else
+    echo "fail postgres 0" >> .check/static.txt
+  fi
+  if ! bash scripts/services/s3.sh env > /dev/null 2>&1; then services_started+=(s3); fi
   if out=$(bash scripts/services/s3.sh start 2> .check/s3-server.log); then
     read -r -a s3 <<< "$(sed -n 's/^export //p' <<< "$out" | tr '\n' ' ')"
     service_vars+=("${s3[@]}")
@@ -58,7 +69,8 @@ start_services() {
   fi
 }
 stop_services() {
-  bash scripts/services/s3.sh stop > /dev/null 2>&1 || true
+  local name
+  for name in "${services_started[@]}"; do bash "scripts/services/$name.sh" stop > /dev/null 2>&1 || true; done
 }
 
 checks_lane() {
@@ -91,7 +103,7 @@ checks=$!
 build_lane &
 build=$!
 wait $checks
-show s3-server lint format unit
+show postgres s3-server lint format unit
 wait $build
 show build bundle-budget typecheck e2e
 

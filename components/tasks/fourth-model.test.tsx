@@ -31,6 +31,7 @@ function task(over: Partial<TaskView> = {}): TaskView {
     createdAt: NOW,
     updatedAt: NOW,
     completedAt: "2026-12-01T10:00:30.000Z",
+    checkedAt: "2026-12-01T10:00:30.000Z",
     estimatedSeconds: 30,
     videoUrl: "/api/generations/sim-abc-tlnn-12345678/video",
     downloadUrl: "/api/generations/sim-abc-tlnn-12345678/video?download=1",

@@ -1,7 +1,7 @@
 import "server-only";
 import { SESSION_COOKIE, readCookie, signingKey, verifySession } from "../auth/session";
 import { getEnv } from "../env";
-import { getTaskStore } from "../tasks";
+import { getDb } from "../tasks";
 import { ApiError } from "./errors";
 
 export interface Caller {
@@ -47,18 +47,18 @@ export function checkContentType(request: Request, kind: "json" | "multipart"): 
  * The access check every route handler makes first (through `withAccess` in `route.ts`): the passcode session,
  * when one is configured, checked here, inside the handler, never only in a proxy.
  */
-export function checkAccess(request: Request): Caller {
-  const sessionId = sessionFromCookieHeader(request.headers.get("cookie"));
+export async function checkAccess(request: Request): Promise<Caller> {
+  const sessionId = await sessionFromCookieHeader(request.headers.get("cookie"));
   if (sessionId === null)
     throw new ApiError(401, "sign_in_required", "Sign in with the team passcode first.");
   return { sessionId };
 }
 
-let cachedKey: { passcode: string; dataDir: string; key: Buffer } | undefined;
+let cachedKey: { passcode: string; dataDir: string; secret?: string; key: Buffer } | undefined;
 
-function key(passcode: string, dataDir: string): Buffer {
-  if (cachedKey?.passcode !== passcode || cachedKey.dataDir !== dataDir)
-    cachedKey = { passcode, dataDir, key: signingKey(dataDir, passcode) };
+function key(passcode: string, dataDir: string, secret?: string): Buffer {
+  if (cachedKey?.passcode !== passcode || cachedKey.dataDir !== dataDir || cachedKey.secret !== secret)
+    cachedKey = { passcode, dataDir, secret, key: signingKey(dataDir, passcode, secret) };
   return cachedKey.key;
 }
 
@@ -66,12 +66,12 @@ function key(passcode: string, dataDir: string): Buffer {
  * The caller's session id from a Cookie header: "anonymous" when no passcode is configured, null when one is
  * and the cookie doesn't prove a live session. Nothing else (no proxy header) can stand in for the cookie.
  */
-export function sessionFromCookieHeader(cookieHeader: string | null): string | null {
+export async function sessionFromCookieHeader(cookieHeader: string | null): Promise<string | null> {
   const env = getEnv();
   if (!env.ACCESS_PASSCODE) return "anonymous";
   return verifySession(
-    getTaskStore(),
-    key(env.ACCESS_PASSCODE, env.dataDir),
+    getDb(),
+    key(env.ACCESS_PASSCODE, env.dataDir, env.SESSION_SECRET),
     readCookie(cookieHeader, SESSION_COOKIE),
   );
 }
@@ -79,5 +79,5 @@ export function sessionFromCookieHeader(cookieHeader: string | null): string | n
 /** The signing key for the configured passcode (sign-in route). */
 export function sessionKey(): Buffer {
   const env = getEnv();
-  return key(env.ACCESS_PASSCODE ?? "", env.dataDir);
+  return key(env.ACCESS_PASSCODE ?? "", env.dataDir, env.SESSION_SECRET);
 }

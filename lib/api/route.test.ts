@@ -57,7 +57,7 @@ describe("the route wrapper", () => {
     app.configure({ ACCESS_PASSCODE: "pass-1234" });
     const evil = { Origin: "https://evil.example", "Content-Type": "text/plain" };
     expect(await call({ headers: evil })).toBe("401 sign_in_required");
-    const cookie = sessionCookie();
+    const cookie = await sessionCookie();
     expect(await call({ headers: evil, cookie })).toBe("403 cross_site_request");
     expect(await call({ headers: { Origin: ORIGIN, "Content-Type": "text/plain" }, cookie })).toBe(
       "415 unsupported_media_type",

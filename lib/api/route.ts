@@ -34,7 +34,7 @@ export function withAccess<P = NoParams>(
   options: RouteOptions = {},
 ): RouteHandler<P> {
   return wrap(async (request, params) => {
-    const caller = checkAccess(request);
+    const caller = await checkAccess(request);
     checkRequest(request, options);
     return handler({ request, params, caller });
   }, options);

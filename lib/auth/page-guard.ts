@@ -8,7 +8,7 @@ import { SESSION_COOKIE } from "./session";
 export async function requirePageSession(path: string): Promise<string> {
   const jar = await cookies();
   const value = jar.get(SESSION_COOKIE)?.value;
-  const id = sessionFromCookieHeader(value ? `${SESSION_COOKIE}=${encodeURIComponent(value)}` : null);
+  const id = await sessionFromCookieHeader(value ? `${SESSION_COOKIE}=${encodeURIComponent(value)}` : null);
   if (id === null) redirect(`/sign-in?next=${encodeURIComponent(path)}`);
   return id;
 }

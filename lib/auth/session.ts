@@ -2,17 +2,19 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { TaskStore } from "../tasks/store";
+import type { Db } from "../db";
 
 /** The sign-in cookie: `<session id>.<expiry ms>.<HMAC>`; HttpOnly, SameSite=Lax, Secure over https. */
 export const SESSION_COOKIE = "retake_session";
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
 /**
- * The key that signs session cookies: a random secret kept in the data directory (created once, readable only
- * by us), mixed with the passcode, so changing the passcode signs everyone out.
+ * The key that signs session cookies, mixed with the passcode so changing the passcode signs everyone out. Its
+ * secret is SESSION_SECRET when set (the same on every replica, so a session made on one is valid on all), else a
+ * random secret kept in the data directory (created once, readable only by us): enough for one machine.
  */
-export function signingKey(dataDir: string, passcode: string): Buffer {
+export function signingKey(dataDir: string, passcode: string, sessionSecret?: string): Buffer {
+  if (sessionSecret) return crypto.createHmac("sha256", sessionSecret).update(passcode).digest();
   const file = path.join(dataDir, "session-secret");
   let secret: Buffer;
   try {
@@ -40,41 +42,51 @@ export function safeEqual(a: string, b: string): boolean {
   return crypto.timingSafeEqual(ha, hb);
 }
 
-export function createSession(
-  store: TaskStore,
+/** Sessions live in the database (either engine), so every replica can check and revoke them. */
+export async function createSession(
+  db: Db,
   key: Buffer,
   now = Date.now(),
-): { id: string; cookie: string; expiresAt: number } {
+): Promise<{ id: string; cookie: string; expiresAt: number }> {
   const id = crypto.randomBytes(18).toString("base64url");
   const expiresAt = now + SESSION_TTL_MS;
-  store.db
-    .prepare("INSERT INTO sessions (id, created_at, expires_at) VALUES (?, ?, ?)")
-    .run(id, now, expiresAt);
+  await db.ready;
+  await db.kysely.insertInto("sessions").values({ id, createdAt: now, expiresAt }).execute();
   const payload = `${id}.${String(expiresAt)}`;
   return { id, cookie: `${payload}.${mac(key, payload)}`, expiresAt };
 }
 
 /** The session id a cookie proves, or null: bad signature, expired, revoked or unknown. */
-export function verifySession(
-  store: TaskStore,
+export async function verifySession(
+  db: Db,
   key: Buffer,
   cookie: string | undefined,
   now = Date.now(),
-): string | null {
+): Promise<string | null> {
   if (!cookie) return null;
   const parts = cookie.split(".");
   if (parts.length !== 3) return null;
   const [id, expires, signature] = parts as [string, string, string];
   if (!safeEqual(signature, mac(key, `${id}.${expires}`))) return null;
   if (!(Number(expires) > now)) return null;
-  const row = store.db.prepare("SELECT expires_at, revoked_at FROM sessions WHERE id = ?").get(id) as
-    { expires_at: number; revoked_at: number | null } | undefined;
-  if (!row || row.revoked_at !== null || row.expires_at <= now) return null;
+  await db.ready;
+  const row = await db.kysely
+    .selectFrom("sessions")
+    .select(["expiresAt", "revokedAt"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row || row.revokedAt !== null || row.expiresAt <= now) return null;
   return id;
 }
 
-export function revokeSession(store: TaskStore, id: string, now = Date.now()): void {
-  store.db.prepare("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(now, id);
+export async function revokeSession(db: Db, id: string, now = Date.now()): Promise<void> {
+  await db.ready;
+  await db.kysely
+    .updateTable("sessions")
+    .set({ revokedAt: now })
+    .where("id", "=", id)
+    .where("revokedAt", "is", null)
+    .execute();
 }
 
 /** Reads one cookie from a Cookie header. */

@@ -6,6 +6,7 @@ import { isLoopbackHost } from "../net/loopback";
 import { guardedFetch } from "../net/guarded-fetch";
 import { isSimulatorResultUrl, openSimulatorResult } from "../simulator/files";
 import { createRateLimiter } from "../auth/rate-limit";
+import { type Db, openDb } from "../db";
 import { type ResultSource, createArchiver } from "./archive";
 import { createMediaChecker } from "./media-check";
 import { type TaskService, createTaskService } from "./service";
@@ -13,9 +14,21 @@ import { TaskStore } from "./store";
 
 let service: TaskService | undefined;
 let store: TaskStore | undefined;
+let db: Db | undefined;
+
+/** The process's database: PostgreSQL when DATABASE_URL is set, else SQLite's `retake.db` in DATA_DIR. */
+export function getDb(): Db {
+  const env = getEnv();
+  db ??= openDb({
+    databaseUrl: env.DATABASE_URL,
+    file: path.join(env.dataDir, "retake.db"),
+    maxConnections: env.DATABASE_POOL_SIZE,
+  });
+  return db;
+}
 
 export function getTaskStore(): TaskStore {
-  store ??= new TaskStore(path.join(getEnv().dataDir, "retake.db"));
+  store ??= new TaskStore(getDb());
   return store;
 }
 
@@ -44,7 +57,7 @@ function resultSource(): ResultSource {
   };
 }
 
-/** The process's task service, wired to the configured upstream (or the simulator) and the SQLite store. */
+/** The process's task service, wired to the configured upstream (or the simulator) and the database. */
 export function getTaskService(): TaskService {
   service ??= createTaskService({
     store: getTaskStore(),
@@ -59,9 +72,9 @@ export function getTaskService(): TaskService {
 
 let submitLimiter: ReturnType<typeof createRateLimiter> | undefined;
 
-/** Per-session limit on starting tasks: 20 a minute, in bursts of up to 20. */
+/** Per-session limit on starting tasks: 20 a minute, in bursts of up to 20, shared by every replica. */
 export function getSubmitLimiter() {
-  submitLimiter ??= createRateLimiter({ capacity: 20, refillPerSecond: 20 / 60 });
+  submitLimiter ??= createRateLimiter({ name: "submit", capacity: 20, refillPerSecond: 20 / 60, db: getDb });
   return submitLimiter;
 }
 
@@ -88,7 +101,8 @@ export function startBackgroundWorker(intervalMs = 5_000) {
 export function resetTaskServiceForTests() {
   if (worker) clearInterval(worker);
   worker = undefined;
-  store?.close();
+  void db?.close();
+  db = undefined;
   store = undefined;
   service = undefined;
   submitLimiter = undefined;

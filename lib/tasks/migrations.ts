@@ -1,6 +1,6 @@
 /**
- * Schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append only: never edit
- * one that has shipped.
+ * SQLite schema migrations, applied in order; `PRAGMA user_version` records how many have run. Append only: never
+ * edit one that has shipped. PostgreSQL's own list (`lib/db/migrations.ts`) reaches the same schema.
  */
 export const MIGRATIONS: string[] = [
   `CREATE TABLE tasks (
@@ -73,4 +73,15 @@ export const MIGRATIONS: string[] = [
    );
    CREATE INDEX uploads_by_expiry ON uploads (expires_at);
    CREATE INDEX uploads_by_fingerprint ON uploads (fingerprint);`,
+  // Several replicas: leases on the task row decide who asks the upstream and who copies a result; shared
+  // rate-limit buckets.
+  `ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
+   ALTER TABLE tasks ADD COLUMN lease_until INTEGER;
+   ALTER TABLE tasks ADD COLUMN archive_lease_owner TEXT;
+   ALTER TABLE tasks ADD COLUMN archive_lease_until INTEGER;
+   CREATE TABLE rate_limits (
+     key TEXT PRIMARY KEY,
+     tokens REAL NOT NULL,
+     at INTEGER NOT NULL
+   );`,
 ];

@@ -28,6 +28,6 @@ describe("task service over the simulator", () => {
     expect(done.status).toBe("completed");
     expect(done.videoUrl).toBe(`/api/generations/${task.id}/video`);
     expect(done.upstreamResultUrl).toMatch(/^\/api\/simulator\/files\/result-16x9\.mp4\?task=/);
-    expect(service.list({}).tasks.map((t) => t.id)).toEqual([task.id]);
+    expect((await service.list({})).tasks.map((t) => t.id)).toEqual([task.id]);
   });
 });

@@ -50,7 +50,7 @@ describe("submits that lost their way", () => {
     const service = createTaskService({ store, client, minIntervalMs: 0, now: () => clock });
     // What a process that died mid-submit leaves behind: the reservation, and no answer.
     const request = generationRequestSchema.parse(body);
-    createSubmissions(store).reserve({
+    await createSubmissions(store).reserve({
       sessionId: "anonymous",
       key: "k-1",
       hash: hashRequest({ request, parentId: null }),
@@ -78,7 +78,7 @@ describe("submits that lost their way", () => {
     expect(calls).toHaveLength(2);
     expect(second.task.id).toBe(first.task.id);
     expect(second.task.input.prompt).toBe("Keeps going");
-    expect(service.list({}).tasks).toHaveLength(1);
+    expect((await service.list({})).tasks).toHaveLength(1);
     // The second key now answers with that task, not a 409.
     expect((await service.submit({ ...body, prompt: "Another" }, { idempotencyKey: "b" })).replayed).toBe(
       true,

@@ -15,6 +15,7 @@ import {
   isSafeTaskId,
   isTerminal,
 } from "../foxapi/normalize";
+import { randomUUID } from "node:crypto";
 import { ApiError, storedApiError } from "../api/errors";
 import type { Archiver } from "./archive";
 import type { MediaChecker } from "./media-check";
@@ -34,6 +35,13 @@ export interface TaskServiceOptions {
   mediaCheck?: MediaChecker;
   /** MAX_TASKS_PER_DAY: submits reserved per UTC day, counted in the store. */
   maxTasksPerDay?: number;
+  /**
+   * A viewer's poll waits at most this long for the upstream; past it, the stored status is answered (with when it
+   * was last checked) and the refresh goes on behind it. Default 2500 ms, so a poll is answered within 3 s.
+   */
+  answerWithinMs?: number;
+  /** Names this process in the leases it takes (a random id by default): one replica of several. */
+  owner?: string;
 }
 
 export interface SubmitMeta {
@@ -68,6 +76,14 @@ const OUTCOME_UNKNOWN = new Set<string>([
 /** A submit still marked "sending" after this long, with nothing in flight, lost its process. */
 const STUCK_SUBMIT_MS = 60_000;
 
+/**
+ * How long a replica may hold a task's status lease: past the longest status read (three 10 s tries with
+ * Retry-After waits of up to 10 s), so a live holder keeps it; a dead one's runs out and another replica asks.
+ */
+const STATUS_LEASE_MS = 60_000;
+/** How long a result copy may hold its lease: the archiver's own time cap (5 min), with room. */
+const ARCHIVE_LEASE_MS = 6 * 60_000;
+
 /** FoxAPI's result links expire 24 hours after completion (contract §2). */
 export const PROVIDER_LINK_TTL_MS = 24 * 3600_000;
 
@@ -84,6 +100,7 @@ export function toView(r: TaskRecord): TaskView {
     createdAt: new Date(r.createdAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
     completedAt: r.completedAt === null ? null : new Date(r.completedAt).toISOString(),
+    checkedAt: r.checkedAt === null ? null : new Date(r.checkedAt).toISOString(),
     estimatedSeconds: r.estimatedSeconds,
     videoUrl: hasVideo ? `/api/generations/${encodeURIComponent(r.id)}/video` : null,
     downloadUrl: hasVideo ? `/api/generations/${encodeURIComponent(r.id)}/video?download=1` : null,
@@ -157,11 +174,13 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 export function createTaskService(options: TaskServiceOptions) {
   const { store, client, minIntervalMs } = options;
   const now = options.now ?? Date.now;
-  /** Concurrent refreshes of one task share one upstream call. */
-  const inFlight = new Map<string, Promise<TaskView>>();
+  const answerWithinMs = options.answerWithinMs ?? 2_500;
+  /** Concurrent refreshes of one task share one upstream call; `startedAt` bounds how long a viewer waits on it. */
+  const inFlight = new Map<string, { promise: Promise<TaskView>; startedAt: number }>();
 
   const archiving = new Map<string, Promise<void>>();
-  const submissions = createSubmissions(store);
+  const submissions = createSubmissions(store.conn);
+  const owner = options.owner ?? randomUUID();
   /** Submits on their way upstream, by session and idempotency key: a concurrent duplicate waits for the first. */
   const submitting = new Map<string, Promise<SubmitResult>>();
 
@@ -172,7 +191,7 @@ export function createTaskService(options: TaskServiceOptions) {
         fields: fieldErrors(parsed.error),
       });
     const request = parsed.data;
-    const parentId = meta.parentId && store.get(meta.parentId) ? meta.parentId : null;
+    const parentId = meta.parentId && (await store.get(meta.parentId)) ? meta.parentId : null;
     const sessionId = meta.sessionId ?? "anonymous";
     const key = meta.idempotencyKey?.trim() || null;
     if (key !== null && !/^[\x21-\x7e]{1,255}$/.test(key))
@@ -190,7 +209,7 @@ export function createTaskService(options: TaskServiceOptions) {
       });
 
     const hash = hashRequest({ request, parentId });
-    const reservation = submissions.reserve({
+    const reservation = await submissions.reserve({
       sessionId,
       key,
       hash,
@@ -229,7 +248,7 @@ export function createTaskService(options: TaskServiceOptions) {
   /** A repeat of a submit we have seen: the same answer, never a second upstream call. */
   async function replay(sub: Submission, flightKey: string): Promise<SubmitResult> {
     if (sub.state === "created" && sub.taskId)
-      return { task: toView(getRecord(sub.taskId)), warnings: {}, replayed: true };
+      return { task: toView(await getRecord(sub.taskId)), warnings: {}, replayed: true };
     if (sub.state === "sending") {
       const running = submitting.get(flightKey);
       if (running) return { ...(await running), replayed: true };
@@ -238,7 +257,11 @@ export function createTaskService(options: TaskServiceOptions) {
       if (now() - sub.createdAt > STUCK_SUBMIT_MS) {
         const message =
           "The server stopped while sending this request, so it may or may not have been created. Check the task list.";
-        submissions.finish(sub.id, "unknown", null, { status: 504, code: "submit_outcome_unknown", message });
+        await submissions.finish(sub.id, "unknown", null, {
+          status: 504,
+          code: "submit_outcome_unknown",
+          message,
+        });
         throw new ApiError(504, "submit_outcome_unknown", message);
       }
       throw new ApiError(
@@ -279,7 +302,11 @@ export function createTaskService(options: TaskServiceOptions) {
             ? `${err.message} The task may or may not have been created.`
             : `FoxAPI answered this request with an error (HTTP ${String(err.options.upstreamStatus)}), so the task may or may not have been created.`
           : err.message;
-      submissions.finish(submissionId, unknown ? "unknown" : "rejected", null, { status, code, message });
+      await submissions.finish(submissionId, unknown ? "unknown" : "rejected", null, {
+        status,
+        code,
+        message,
+      });
       throw unknown && !(err instanceof UpstreamError)
         ? new UpstreamError("submit_outcome_unknown", message)
         : err;
@@ -313,39 +340,53 @@ export function createTaskService(options: TaskServiceOptions) {
       archiveNextAt: null,
       archivedAt: null,
     };
-    const existing = store.get(record.id);
+    const existing = await store.get(record.id);
     if (existing) {
       // FoxAPI answered with an id we already hold: keep the record we have rather than fail a paid submit.
       console.error("[tasks] upstream returned a task id that is already recorded");
-      submissions.finish(submissionId, "created", existing.id, null);
+      await submissions.finish(submissionId, "created", existing.id, null);
       return toView(existing);
     }
-    store.db.transaction(() => {
-      store.insert(record);
-      submissions.finish(submissionId, "created", record.id, null);
-    })();
+    await submissions.recordCreated(submissionId, record);
     if (record.status === "completed") void archive(record.id);
     return toView(record);
   }
 
-  function getRecord(id: string): TaskRecord {
-    const record = isSafeTaskId(id) ? store.get(id) : undefined;
+  async function getRecord(id: string): Promise<TaskRecord> {
+    const record = isSafeTaskId(id) ? await store.get(id) : undefined;
     if (!record) throw new ApiError(404, "task_not_found", "There is no task with this id.");
     return record;
   }
 
+  /**
+   * Asks the upstream about a task, if this replica gets the task's status lease (a row lock, not a process-local
+   * map, decides across replicas) and nobody has refreshed it meanwhile; otherwise answers what is stored.
+   */
   async function refreshNow(record: TaskRecord): Promise<TaskView> {
+    const leased = await store.acquireLease("status", record.id, owner, now(), STATUS_LEASE_MS);
+    if (!leased) return toView(await getRecord(record.id));
+    try {
+      if (isTerminal(leased.status) || (leased.checkedAt !== record.checkedAt && isFresh(leased)))
+        return toView(leased);
+      await askUpstream(leased);
+      return toView(await getRecord(record.id));
+    } finally {
+      await store.releaseLease("status", record.id, owner).catch(() => undefined);
+    }
+  }
+
+  async function askUpstream(record: TaskRecord): Promise<void> {
     try {
       const task = await client.getTask(record.id);
       const at = now();
-      const latest = store.get(record.id) ?? record;
-      store.update(record.id, patchFrom(task, at, latest));
+      const latest = (await store.get(record.id)) ?? record;
+      await store.update(record.id, patchFrom(task, at, latest));
       // The moment a task is seen completed, its video starts copying into our storage.
       if (task.status === "completed" && task.resultUrl) void archive(record.id);
     } catch (err) {
       if (err instanceof UpstreamError && err.code === "task_not_found") {
         const at = now();
-        store.update(record.id, {
+        await store.update(record.id, {
           status: "failed",
           errorCode: "task_not_found",
           errorMessage: "FoxAPI no longer knows this task.",
@@ -355,11 +396,10 @@ export function createTaskService(options: TaskServiceOptions) {
         });
       } else {
         // Remember the attempt, so a failing upstream is not hammered by every viewer at once.
-        store.update(record.id, { checkedAt: now() });
+        await store.update(record.id, { checkedAt: now() });
         throw err;
       }
     }
-    return toView(getRecord(record.id));
   }
 
   /**
@@ -376,31 +416,61 @@ export function createTaskService(options: TaskServiceOptions) {
     return at - record.checkedAt < staleAfter;
   }
 
-  /** The task, refreshed from the upstream when it is unfinished and its stored status is stale. */
-  async function refresh(id: string): Promise<TaskView> {
-    const record = getRecord(id);
-    if (isTerminal(record.status)) return toView(record);
-    if (isFresh(record)) return toView(record);
-    const pending = inFlight.get(id);
+  /** Starts (or joins) the one upstream read of a task; its outcome is recorded on the task either way. */
+  function refreshShared(record: TaskRecord): { promise: Promise<TaskView>; startedAt: number } {
+    const pending = inFlight.get(record.id);
     if (pending) return pending;
-    const promise = refreshNow(record).finally(() => inFlight.delete(id));
-    inFlight.set(id, promise);
-    return promise;
+    const promise = refreshNow(record).finally(() => inFlight.delete(record.id));
+    // A viewer may stop waiting before the read ends; its failure is already on the task, never unhandled.
+    promise.catch(() => undefined);
+    const entry = { promise, startedAt: Date.now() };
+    inFlight.set(record.id, entry);
+    return entry;
   }
 
-  function list(params: {
+  /**
+   * The task for a viewer: refreshed from the upstream when it is unfinished and its stored status is stale, but
+   * never waiting on the upstream longer than `answerWithinMs` (measured from when the shared read began, so a
+   * viewer joining a read that is already slow is answered at once). Past that, the stored status is answered,
+   * with `checkedAt` saying how old it is, and the read goes on behind it: a hanging FoxAPI or a long Retry-After
+   * costs a viewer a few seconds, never an error, and no extra upstream call.
+   */
+  async function refresh(id: string): Promise<TaskView> {
+    const record = await getRecord(id);
+    if (isTerminal(record.status) || isFresh(record)) return toView(record);
+    const { promise, startedAt } = refreshShared(record);
+    const waitMs = Math.max(0, answerWithinMs - (Date.now() - startedAt));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), waitMs);
+    });
+    try {
+      const view = await Promise.race([promise, late]);
+      return view ?? toView(await getRecord(id));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The background worker's refresh: waits for the upstream's answer (bounded by the client's own timeouts). */
+  async function refreshFully(record: TaskRecord): Promise<TaskView> {
+    if (isTerminal(record.status)) return toView(record);
+    return refreshShared(record).promise;
+  }
+
+  async function list(params: {
     limit?: number;
     cursor?: string | null;
     model?: string | null;
     status?: string | null;
     q?: string | null;
-  }): TaskPage {
+  }): Promise<TaskPage> {
     const limit = Math.min(100, Math.max(1, params.limit ?? 20));
     if (params.model && !isModelId(params.model))
       throw new ApiError(400, "invalid_filter", `Unknown model "${params.model}".`);
     if (params.status && !(TASK_STATUSES as readonly string[]).includes(params.status))
       throw new ApiError(400, "invalid_filter", `Unknown status "${params.status}".`);
-    const rows = store.list({
+    const rows = await store.list({
       limit: limit + 1,
       cursor: params.cursor ? decodeCursor(params.cursor) : undefined,
       model: params.model ?? undefined,
@@ -422,34 +492,41 @@ export function createTaskService(options: TaskServiceOptions) {
     const running = archiving.get(id);
     if (running) return running;
     const job = (async () => {
-      const record = store.get(id);
+      const record = await store.get(id);
       if (!record || record.status !== "completed" || !record.resultUrl || record.archiveStatus === "stored")
         return;
-      store.update(id, { archiveStatus: "pending" });
+      // One copy across replicas: the archive lease on the row; whoever holds it copies, the others leave it.
+      const leased = await store.acquireLease("archive", id, owner, now(), ARCHIVE_LEASE_MS);
+      if (!leased || leased.archiveStatus === "stored") return;
       try {
-        const saved = await archiver.store(id, record.resultUrl);
-        store.update(id, {
-          archiveStatus: "stored",
-          archivePath: saved.path,
-          archiveBytes: saved.bytes,
-          archiveError: null,
-          archivedAt: now(),
-          archiveNextAt: null,
-        });
-      } catch (err) {
-        const attempts = record.archiveAttempts + 1;
-        store.update(id, {
-          archiveStatus: "failed",
-          archiveError: err instanceof Error ? err.message.slice(0, 500) : "Copy failed.",
-          archiveAttempts: attempts,
-          archiveNextAt: now() + Math.min(3600_000, 30_000 * 2 ** (attempts - 1)),
-        });
+        await store.update(id, { archiveStatus: "pending" });
+        try {
+          const saved = await archiver.store(id, record.resultUrl);
+          await store.update(id, {
+            archiveStatus: "stored",
+            archivePath: saved.path,
+            archiveBytes: saved.bytes,
+            archiveError: null,
+            archivedAt: now(),
+            archiveNextAt: null,
+          });
+        } catch (err) {
+          const attempts = leased.archiveAttempts + 1;
+          await store.update(id, {
+            archiveStatus: "failed",
+            archiveError: err instanceof Error ? err.message.slice(0, 500) : "Copy failed.",
+            archiveAttempts: attempts,
+            archiveNextAt: now() + Math.min(3600_000, 30_000 * 2 ** (attempts - 1)),
+          });
+        }
+      } finally {
+        await store.releaseLease("archive", id, owner).catch(() => undefined);
       }
     })()
       // Recording the outcome itself failed (the store was closed under it, or the disk): log it, never leave an
       // unhandled rejection behind a fire-and-forget `void archive(…)`.
       .catch((err: unknown) => {
-        if (store.db.open)
+        if (!store.conn.closed)
           console.error("[archive] could not record a copy:", err instanceof Error ? err.message : err);
       })
       .finally(() => archiving.delete(id));
@@ -463,24 +540,29 @@ export function createTaskService(options: TaskServiceOptions) {
    */
   async function sweep(limit = 20): Promise<{ refreshed: number; archived: number }> {
     let refreshed = 0;
-    for (const record of store.unfinished().slice(0, limit)) {
-      if (isFresh(record)) continue;
+    // Claimed with a lease (SKIP LOCKED on PostgreSQL): replicas sweeping together take different tasks, and a
+    // task whose replica died is taken again once its lease runs out.
+    for (const record of await store.claimUnfinished(owner, now(), STATUS_LEASE_MS, limit)) {
+      if (isFresh(record)) {
+        await store.releaseLease("status", record.id, owner);
+        continue;
+      }
       try {
-        await refresh(record.id);
+        await refreshFully(record);
       } catch {
         // Recorded on the task by refresh; the next pass tries again.
       }
       refreshed++;
     }
-    const due = store.archiveDue(now(), limit);
+    const due = await store.archiveDue(now(), limit);
     await Promise.all(due.map((r) => archive(r.id)));
     return { refreshed, archived: due.length };
   }
 
   /** A task's chain: its ancestors (oldest first), itself, and what was made from it. */
-  function lineage(id: string): TaskLineage {
-    const record = getRecord(id);
-    const ancestors = store.ancestors(id).reverse();
+  async function lineage(id: string): Promise<TaskLineage> {
+    const record = await getRecord(id);
+    const ancestors = (await store.ancestors(id)).reverse();
     const chain = [...ancestors, record];
     const root = chain[0]!;
     const rootMeta = parseSourceMeta(root.sourceMeta);
@@ -489,7 +571,7 @@ export function createTaskService(options: TaskServiceOptions) {
     const extensions = added.filter((s) => s > 0).length;
     return {
       ancestors: ancestors.map(toView),
-      children: store.children(id).map(toView),
+      children: (await store.children(id)).map(toView),
       extensions,
       sourceSeconds: rootMeta?.durationSeconds ?? null,
       totalSeconds: rootMeta ? rootMeta.durationSeconds + added.reduce((a, b) => a + b, 0) : null,
@@ -503,7 +585,7 @@ export function createTaskService(options: TaskServiceOptions) {
     archive,
     sweep,
     lineage,
-    get: (id: string) => toView(getRecord(id)),
+    get: async (id: string) => toView(await getRecord(id)),
     record: getRecord,
   };
 }

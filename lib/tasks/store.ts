@@ -1,10 +1,8 @@
-import fs from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
-import { MIGRATIONS } from "./migrations";
+import { type Kysely, sql } from "kysely";
+import { type Database, type Db, openDb } from "../db";
 import type { TaskStatus } from "../foxapi/normalize";
 
-/** A row of the `tasks` table, in camelCase. */
+/** A row of the `tasks` table, in camelCase (its leases are the store's business, not the record's). */
 export interface TaskRecord {
   id: string;
   model: string;
@@ -45,128 +43,133 @@ export interface ListQuery {
   search?: string;
 }
 
-const COLUMNS: Record<keyof TaskRecord, string> = {
-  id: "id",
-  model: "model",
-  input: "input",
-  status: "status",
-  rawStatus: "raw_status",
-  progress: "progress",
-  resultUrl: "result_url",
-  errorCode: "error_code",
-  errorMessage: "error_message",
-  estimatedSeconds: "estimated_seconds",
-  parentId: "parent_id",
-  upstreamCreatedAt: "upstream_created_at",
-  createdAt: "created_at",
-  updatedAt: "updated_at",
-  completedAt: "completed_at",
-  checkedAt: "checked_at",
-  sourceMeta: "source_meta",
-  resultExpiresAt: "result_expires_at",
-  archiveStatus: "archive_status",
-  archivePath: "archive_path",
-  archiveBytes: "archive_bytes",
-  archiveError: "archive_error",
-  archiveAttempts: "archive_attempts",
-  archiveNextAt: "archive_next_at",
-  archivedAt: "archived_at",
-};
-const SELECT = `SELECT ${Object.entries(COLUMNS)
-  .map(([k, c]) => `${c} AS ${k}`)
-  .join(", ")} FROM tasks`;
+const COLUMNS = [
+  "id",
+  "model",
+  "input",
+  "status",
+  "rawStatus",
+  "progress",
+  "resultUrl",
+  "errorCode",
+  "errorMessage",
+  "estimatedSeconds",
+  "parentId",
+  "upstreamCreatedAt",
+  "createdAt",
+  "updatedAt",
+  "completedAt",
+  "checkedAt",
+  "sourceMeta",
+  "resultExpiresAt",
+  "archiveStatus",
+  "archivePath",
+  "archiveBytes",
+  "archiveError",
+  "archiveAttempts",
+  "archiveNextAt",
+  "archivedAt",
+] as const satisfies readonly (keyof TaskRecord)[];
 
-export class TaskStore {
-  readonly db: Database.Database;
-  /** Compiled statements by SQL text: compiling one costs several times more than running it. */
-  private readonly statements = new Map<string, Database.Statement>();
+const UNFINISHED = ["completed", "failed"];
 
-  constructor(file: string) {
-    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("busy_timeout = 5000");
-    this.db.pragma("foreign_keys = ON");
-    this.migrate();
-  }
+/** Columns that are 32-bit INTEGER in PostgreSQL (the other numbers are BIGINT). */
+const INT32 = new Set<string>(["progress", "estimatedSeconds", "archiveAttempts"]);
 
-  private migrate() {
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    if (version > MIGRATIONS.length)
-      throw new Error(
-        `The task database is newer (schema ${String(version)}) than this version of Retake understands (${String(MIGRATIONS.length)}).`,
-      );
-    const apply = this.db.transaction(() => {
-      for (let v = version; v < MIGRATIONS.length; v++) {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${String(v + 1)}`);
-      }
-    });
-    apply();
-  }
-
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      // The SQL texts come from a handful of code paths; the bound only guards against a future dynamic one.
-      if (this.statements.size < 200) this.statements.set(sql, statement);
+/**
+ * What reaches a row is storable on either engine: SQLite takes any number and any text, PostgreSQL refuses NUL
+ * characters in text and numbers past a column's range. Upstream answers are not ours to trust, so an
+ * out-of-range number becomes null (a fraction is rounded) and NULs are dropped, rather than a 500 on PostgreSQL.
+ */
+export function storable<T extends Partial<TaskRecord>>(values: T): T {
+  const out: Record<string, unknown> = { ...values };
+  for (const [key, value] of Object.entries(out)) {
+    if (typeof value === "string" && value.includes("\u0000")) out[key] = value.replaceAll("\u0000", "");
+    else if (typeof value === "number") {
+      const n = Math.round(value);
+      const max = INT32.has(key) ? 2_147_483_647 : Number.MAX_SAFE_INTEGER;
+      out[key] =
+        Number.isFinite(n) && Math.abs(n) <= max
+          ? n
+          : key === "progress" || key === "archiveAttempts"
+            ? 0
+            : null;
     }
-    return statement;
+  }
+  return out as T;
+}
+
+/**
+ * The tasks table, on either engine. Every method is async, so the same service runs over SQLite in one process or
+ * PostgreSQL shared by several replicas. Leases live on the task row: `lease*` says who asks the upstream about a
+ * task, `archiveLease*` who copies its result; a lease runs out on its own when its holder dies.
+ */
+export class TaskStore {
+  readonly conn: Db;
+
+  /** A database, or an SQLite file path (`:memory:` for tests) to open. */
+  constructor(conn: Db | string) {
+    this.conn = typeof conn === "string" ? openDb({ file: conn }) : conn;
   }
 
-  insert(record: TaskRecord): void {
-    const keys = Object.keys(COLUMNS) as (keyof TaskRecord)[];
-    this.statement(
-      `INSERT INTO tasks (${keys.map((k) => COLUMNS[k]).join(", ")}) VALUES (${keys.map((k) => `@${k}`).join(", ")})`,
-    ).run(record);
+  close(): Promise<void> {
+    return this.conn.close();
   }
 
-  get(id: string): TaskRecord | undefined {
-    return this.statement(`${SELECT} WHERE id = ?`).get(id) as TaskRecord | undefined;
+  private async db(): Promise<Kysely<Database>> {
+    await this.conn.ready;
+    return this.conn.kysely;
   }
 
-  update(id: string, patch: Partial<Omit<TaskRecord, "id">>): void {
-    const keys = Object.keys(patch) as (keyof TaskRecord)[];
-    if (keys.length === 0) return;
-    this.statement(
-      `UPDATE tasks SET ${keys.map((k) => `${COLUMNS[k]} = @${k}`).join(", ")} WHERE id = @id`,
-    ).run({ ...patch, id });
+  async insert(record: TaskRecord): Promise<void> {
+    await (await this.db()).insertInto("tasks").values(storable(record)).execute();
+  }
+
+  async get(id: string): Promise<TaskRecord | undefined> {
+    const row = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select(COLUMNS)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row as TaskRecord | undefined;
+  }
+
+  async update(id: string, patch: Partial<Omit<TaskRecord, "id">>): Promise<void> {
+    if (Object.keys(patch).length === 0) return;
+    await (await this.db()).updateTable("tasks").set(storable(patch)).where("id", "=", id).execute();
   }
 
   /** Newest first, keyset-paged so a page stays stable while new tasks arrive. */
-  list(query: ListQuery): TaskRecord[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: query.limit };
-    if (query.cursor) {
-      where.push("(created_at, id) < (@cursorCreatedAt, @cursorId)");
-      params.cursorCreatedAt = query.cursor.createdAt;
-      params.cursorId = query.cursor.id;
-    }
-    if (query.model) {
-      where.push("model = @model");
-      params.model = query.model;
-    }
-    if (query.status) {
-      where.push("status = @status");
-      params.status = query.status;
-    }
+  async list(query: ListQuery): Promise<TaskRecord[]> {
+    const db = await this.db();
+    let q = db.selectFrom("tasks").select(COLUMNS);
+    if (query.cursor)
+      q = q.where(sql<boolean>`(created_at, id) < (${query.cursor.createdAt}, ${query.cursor.id})`);
+    if (query.model) q = q.where("model", "=", query.model);
+    if (query.status) q = q.where("status", "=", query.status);
     if (query.search) {
-      where.push("json_extract(input, '$.prompt') LIKE @search ESCAPE '\\'");
-      params.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same there.
+      q = q.where(
+        this.conn.engine === "postgres"
+          ? sql<boolean>`(input::jsonb ->> 'prompt') ILIKE ${pattern} ESCAPE '\\'`
+          : sql<boolean>`json_extract(input, '$.prompt') LIKE ${pattern} ESCAPE '\\'`,
+      );
     }
-    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT @limit`;
-    return this.statement(sql).all(params) as TaskRecord[];
+    const rows = await q.orderBy("createdAt", "desc").orderBy("id", "desc").limit(query.limit).execute();
+    return rows as TaskRecord[];
   }
 
   /** The chain of parents of a task, nearest first (bounded, so a corrupt cycle can't loop). */
-  ancestors(id: string, max = 50): TaskRecord[] {
+  async ancestors(id: string, max = 50): Promise<TaskRecord[]> {
     const out: TaskRecord[] = [];
     const seen = new Set([id]);
-    let current = this.get(id)?.parentId ?? null;
+    let current = (await this.get(id))?.parentId ?? null;
     while (current && !seen.has(current) && out.length < max) {
       seen.add(current);
-      const parent = this.get(current);
+      const parent = await this.get(current);
       if (!parent) break;
       out.push(parent);
       current = parent.parentId;
@@ -174,28 +177,129 @@ export class TaskStore {
     return out;
   }
 
-  children(id: string): TaskRecord[] {
-    return this.statement(`${SELECT} WHERE parent_id = ? ORDER BY created_at`).all(id) as TaskRecord[];
+  async children(id: string): Promise<TaskRecord[]> {
+    const rows = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select(COLUMNS)
+      .where("parentId", "=", id)
+      .orderBy("createdAt")
+      .execute();
+    return rows as TaskRecord[];
   }
 
-  /** Completed tasks whose result is not yet in our storage and whose next attempt is due. */
-  archiveDue(now: number, limit = 10): TaskRecord[] {
-    return this.statement(
-      `${SELECT} WHERE status = 'completed' AND result_url IS NOT NULL
-           AND (archive_status IS NULL OR archive_status = 'failed')
-           AND (archive_next_at IS NULL OR archive_next_at <= ?)
-         ORDER BY completed_at LIMIT ?`,
-    ).all(now, limit) as TaskRecord[];
+  /**
+   * Completed tasks whose result is not yet in our storage and whose next attempt is due, including copies left
+   * "pending" by a replica that died mid-copy, once its copy lease has run out.
+   */
+  async archiveDue(now: number, limit = 10): Promise<TaskRecord[]> {
+    const rows = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select(COLUMNS)
+      .where("status", "=", "completed")
+      .where("resultUrl", "is not", null)
+      .where((eb) =>
+        eb.or([
+          eb("archiveStatus", "is", null),
+          eb("archiveStatus", "=", "failed"),
+          eb.and([
+            eb("archiveStatus", "=", "pending"),
+            eb.or([eb("archiveLeaseUntil", "is", null), eb("archiveLeaseUntil", "<=", now)]),
+          ]),
+        ]),
+      )
+      .where((eb) => eb.or([eb("archiveNextAt", "is", null), eb("archiveNextAt", "<=", now)]))
+      .orderBy("completedAt")
+      .limit(limit)
+      .execute();
+    return rows as TaskRecord[];
   }
 
   /** Tasks not yet in a final state: a restarted server picks them up again. */
-  unfinished(): TaskRecord[] {
-    return this.statement(
-      `${SELECT} WHERE status NOT IN ('completed', 'failed') ORDER BY created_at`,
-    ).all() as TaskRecord[];
+  async unfinished(limit = 1000): Promise<TaskRecord[]> {
+    const rows = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select(COLUMNS)
+      .where("status", "not in", UNFINISHED)
+      .orderBy("createdAt")
+      .limit(limit)
+      .execute();
+    return rows as TaskRecord[];
   }
 
-  close() {
-    this.db.close();
+  /**
+   * Takes the task's status lease for `owner` until `now + ttlMs` when it is free (never taken, run out, or
+   * already ours), in one statement, so two replicas can't both win. Returns the record as it is now (so the
+   * winner can see whether another replica has just refreshed it), or undefined when someone else holds it.
+   */
+  async acquireLease(
+    kind: "status" | "archive",
+    id: string,
+    owner: string,
+    now: number,
+    ttlMs: number,
+  ): Promise<TaskRecord | undefined> {
+    const [ownerCol, untilCol] =
+      kind === "status"
+        ? (["leaseOwner", "leaseUntil"] as const)
+        : (["archiveLeaseOwner", "archiveLeaseUntil"] as const);
+    const row = await (
+      await this.db()
+    )
+      .updateTable("tasks")
+      .set({ [ownerCol]: owner, [untilCol]: now + ttlMs })
+      .where("id", "=", id)
+      .where((eb) => eb.or([eb(untilCol, "is", null), eb(untilCol, "<=", now), eb(ownerCol, "=", owner)]))
+      .returning(COLUMNS)
+      .executeTakeFirst();
+    return row as TaskRecord | undefined;
+  }
+
+  async releaseLease(kind: "status" | "archive", id: string, owner: string): Promise<void> {
+    const [ownerCol, untilCol] =
+      kind === "status"
+        ? (["leaseOwner", "leaseUntil"] as const)
+        : (["archiveLeaseOwner", "archiveLeaseUntil"] as const);
+    await (
+      await this.db()
+    )
+      .updateTable("tasks")
+      .set({ [ownerCol]: null, [untilCol]: null })
+      .where("id", "=", id)
+      .where(ownerCol, "=", owner)
+      .execute();
+  }
+
+  /**
+   * Claims up to `limit` unfinished tasks whose status lease is free, for the background worker: on PostgreSQL
+   * with `FOR UPDATE SKIP LOCKED`, so replicas sweeping at the same moment take different tasks instead of
+   * queueing on the same rows. A claim is a lease: if this replica dies, it runs out and another takes the task.
+   */
+  async claimUnfinished(owner: string, now: number, ttlMs: number, limit: number): Promise<TaskRecord[]> {
+    const db = await this.db();
+    const rows = await db.transaction().execute(async (trx) => {
+      let pick = trx
+        .selectFrom("tasks")
+        .select("id")
+        .where("status", "not in", UNFINISHED)
+        .where((eb) => eb.or([eb("leaseUntil", "is", null), eb("leaseUntil", "<=", now)]))
+        .orderBy((eb) => eb.fn.coalesce("checkedAt", eb.lit(0)))
+        .limit(limit);
+      if (this.conn.engine === "postgres") pick = pick.forUpdate().skipLocked();
+      const ids = (await pick.execute()).map((r) => r.id);
+      if (ids.length === 0) return [];
+      return trx
+        .updateTable("tasks")
+        .set({ leaseOwner: owner, leaseUntil: now + ttlMs })
+        .where("id", "in", ids)
+        .returning(COLUMNS)
+        .execute();
+    });
+    return rows as TaskRecord[];
   }
 }

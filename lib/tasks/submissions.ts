@@ -1,10 +1,15 @@
 import crypto from "node:crypto";
-import type { TaskStore } from "./store";
+import { sql } from "kysely";
+import type { Db } from "../db";
+import { type TaskRecord, storable } from "./store";
 
 /**
  * Every submit is written down before the upstream is called: the idempotency key that makes a retry safe, and
- * the reservation the daily spend cap counts. better-sqlite3 is synchronous and Node runs one statement at a time,
- * so check-then-insert inside one transaction is atomic: 50 concurrent submits against a cap of 10 reserve 10.
+ * the reservation the daily spend cap counts. A reservation is one transaction that reads the key and the day's
+ * count and then inserts: on PostgreSQL it first takes a transaction-scoped advisory lock, so reservations from
+ * every replica are taken one at a time and 30 concurrent submits against a cap of 10 reserve exactly 10; the
+ * unique (session, key) index is the last word on a key sent to two replicas at once. SQLite runs one process,
+ * whose single connection already takes transactions one at a time.
  */
 export type SubmissionState = "sending" | "created" | "rejected" | "unknown";
 
@@ -19,9 +24,6 @@ export interface Submission {
   day: string;
   createdAt: number;
 }
-
-const SELECT = `SELECT id, session_id AS sessionId, idempotency_key AS idempotencyKey, request_hash AS requestHash,
-  state, task_id AS taskId, error, day, created_at AS createdAt FROM submissions`;
 
 export const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -56,58 +58,116 @@ export type Reservation =
   | { kind: "mismatch"; submission: Submission }
   | { kind: "over_cap"; used: number; cap: number };
 
-export function createSubmissions(store: TaskStore) {
-  const db = store.db;
-  const byKey = db.prepare(`${SELECT} WHERE session_id = ? AND idempotency_key = ?`);
-  const byId = db.prepare(`${SELECT} WHERE id = ?`);
-  // Rejected submits cost nothing upstream, so they don't count against the cap; unknown outcomes might have.
-  const countDay = db.prepare(
-    `SELECT COUNT(*) AS n FROM submissions WHERE day = ? AND state IN ('sending', 'created', 'unknown')`,
-  );
-  const insert = db.prepare(
-    `INSERT INTO submissions (session_id, idempotency_key, request_hash, state, day, created_at)
-     VALUES (?, ?, ?, 'sending', ?, ?)`,
-  );
-  const finish = db.prepare(`UPDATE submissions SET state = ?, task_id = ?, error = ? WHERE id = ?`);
-  const rearm = db.prepare(
-    `UPDATE submissions SET state = 'sending', task_id = NULL, error = NULL, day = ?, created_at = ? WHERE id = ?`,
-  );
+/** Any fixed number: the advisory lock every replica takes around a reservation. */
+const RESERVE_LOCK = 724_311_906;
 
-  const reserve = db.transaction(
-    (args: {
-      sessionId: string;
-      key: string | null;
-      hash: string;
-      cap: number | undefined;
-      now: number;
-    }): Reservation => {
-      const existing = args.key ? (byKey.get(args.sessionId, args.key) as Submission | undefined) : undefined;
+/** States that count against the cap: rejected submits cost nothing upstream; unknown outcomes might have. */
+const COUNTED = ["sending", "created", "unknown"];
+
+export function createSubmissions(source: Db | { conn: Db }) {
+  const conn = "conn" in source ? source.conn : source;
+  const db = async () => {
+    await conn.ready;
+    return conn.kysely;
+  };
+
+  async function reserve(args: {
+    sessionId: string;
+    key: string | null;
+    hash: string;
+    cap: number | undefined;
+    now: number;
+  }): Promise<Reservation> {
+    return (await db()).transaction().execute(async (trx) => {
+      if (conn.engine === "postgres") await sql`SELECT pg_advisory_xact_lock(${RESERVE_LOCK})`.execute(trx);
+      const existing = args.key
+        ? ((await trx
+            .selectFrom("submissions")
+            .selectAll()
+            .where("sessionId", "=", args.sessionId)
+            .where("idempotencyKey", "=", args.key)
+            .executeTakeFirst()) as Submission | undefined)
+        : undefined;
       if (existing && existing.requestHash !== args.hash) return { kind: "mismatch", submission: existing };
       // A key the upstream refused outright (nothing created, nothing charged) is a fresh attempt when retried:
       // the refusal says to try again, and the studio keeps the key while the values are unchanged.
       if (existing && existing.state !== "rejected") return { kind: "existing", submission: existing };
       const day = utcDay(args.now);
       if (args.cap !== undefined) {
-        const used = (countDay.get(day) as { n: number }).n;
+        const used = await countDay(trx, day);
         if (used >= args.cap) return { kind: "over_cap", used, cap: args.cap };
       }
-      if (existing) {
-        rearm.run(day, args.now, existing.id);
-        return { kind: "new", submission: byId.get(existing.id) as Submission };
-      }
-      const info = insert.run(args.sessionId, args.key, args.hash, day, args.now);
-      return { kind: "new", submission: byId.get(info.lastInsertRowid) as Submission };
-    },
-  );
+      const row = existing
+        ? await trx
+            .updateTable("submissions")
+            .set({ state: "sending", taskId: null, error: null, day, createdAt: args.now })
+            .where("id", "=", existing.id)
+            .returningAll()
+            .executeTakeFirstOrThrow()
+        : await trx
+            .insertInto("submissions")
+            .values({
+              sessionId: args.sessionId,
+              idempotencyKey: args.key,
+              requestHash: args.hash,
+              state: "sending",
+              day,
+              createdAt: args.now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+      return { kind: "new", submission: row as Submission };
+    });
+  }
+
+  async function countDay(q: Awaited<ReturnType<typeof db>>, day: string): Promise<number> {
+    const row = await q
+      .selectFrom("submissions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("day", "=", day)
+      .where("state", "in", COUNTED)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
 
   return {
     reserve,
-    get: (id: number) => byId.get(id) as Submission | undefined,
-    finish(id: number, state: Exclude<SubmissionState, "sending">, taskId: string | null, error: unknown) {
-      finish.run(state, taskId, error === null ? null : JSON.stringify(error), id);
+    async get(id: number): Promise<Submission | undefined> {
+      return (await (
+        await db()
+      )
+        .selectFrom("submissions")
+        .selectAll()
+        .where("id", "=", id)
+        .executeTakeFirst()) as Submission | undefined;
     },
-    usedToday(now: number) {
-      return (countDay.get(utcDay(now)) as { n: number }).n;
+    async finish(
+      id: number,
+      state: Exclude<SubmissionState, "sending">,
+      taskId: string | null,
+      error: unknown,
+    ): Promise<void> {
+      await (
+        await db()
+      )
+        .updateTable("submissions")
+        .set({ state, taskId, error: error === null ? null : JSON.stringify(error) })
+        .where("id", "=", id)
+        .execute();
+    },
+    /** Records the task the upstream created and marks its submission created, together or not at all. */
+    async recordCreated(id: number, record: TaskRecord): Promise<void> {
+      await (await db()).transaction().execute(async (trx) => {
+        await trx.insertInto("tasks").values(storable(record)).execute();
+        await trx
+          .updateTable("submissions")
+          .set({ state: "created", taskId: record.id, error: null })
+          .where("id", "=", id)
+          .execute();
+      });
+    },
+    async usedToday(now: number): Promise<number> {
+      return countDay(await db(), utcDay(now));
     },
   };
 }

@@ -16,6 +16,8 @@ export interface TaskView {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  /** When the upstream was last asked about this task (ISO): how old the status shown may be. */
+  checkedAt: string | null;
   estimatedSeconds: number | null;
   /** Our own URL for the result video, once there is one. */
   videoUrl: string | null;

@@ -6,10 +6,11 @@ import os from "node:os";
 import path from "node:path";
 import { type MockInstance, afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { sessionKey } from "../api/guards";
+import { createTestSchema, postgresTestUrl } from "../db/testing";
 import { SESSION_COOKIE, createSession } from "../auth/session";
 import { resetEnvForTests } from "../env";
 import { resetFoxClientForTests } from "../foxapi";
-import { getTaskStore, resetTaskServiceForTests } from "../tasks";
+import { getDb, resetTaskServiceForTests } from "../tasks";
 import { type FakeFoxApi, type FakeFoxApiOptions, startFakeFoxApi } from "./fake-foxapi";
 
 /*
@@ -30,6 +31,8 @@ const ENV_NAMES = [
   "SIMULATOR_LINK_TTL_SECONDS",
   "ACCESS_PASSCODE",
   "MAX_TASKS_PER_DAY",
+  "DATABASE_URL",
+  "SESSION_SECRET",
 ];
 
 export interface MediaRequest {
@@ -114,6 +117,8 @@ export async function startMediaServer(): Promise<MediaServer> {
 
 export interface App {
   fake: FakeFoxApi;
+  /** With ROUTE_TESTS_ON_POSTGRES=1: this test's own PostgreSQL schema, as DATABASE_URL. */
+  databaseUrl?: string;
   media: MediaServer;
   dataDir: string;
   /** Points the singletons at this environment (the fake upstream and a key by default), closing the old store. */
@@ -160,6 +165,9 @@ export function setupApp(options: AppOptions = {}): App {
         SIMULATOR_LINK_TTL_SECONDS: undefined,
         ACCESS_PASSCODE: undefined,
         MAX_TASKS_PER_DAY: undefined,
+        // A fresh database per test (SQLite in dataDir, or a schema of its own), whatever the shell has set.
+        DATABASE_URL: app.databaseUrl,
+        SESSION_SECRET: app.databaseUrl ? "route-tests-session-secret-0123456789abcdef" : undefined,
         ...env,
       });
     },
@@ -176,14 +184,21 @@ export function setupApp(options: AppOptions = {}): App {
     await app.media.close();
     applyEnv(saved);
   });
-  beforeEach(() => {
+  let schema: Awaited<ReturnType<typeof createTestSchema>> | undefined;
+  beforeEach(async () => {
     app.fake.reset();
     app.media.reset();
     app.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "retake-trust-"));
+    // The same route suites on PostgreSQL, on demand: ROUTE_TESTS_ON_POSTGRES=1 with a cluster (see lib/db/testing).
+    const pg = process.env.ROUTE_TESTS_ON_POSTGRES ? postgresTestUrl() : null;
+    if (process.env.ROUTE_TESTS_ON_POSTGRES && !pg)
+      throw new Error("ROUTE_TESTS_ON_POSTGRES is set but no PostgreSQL is running.");
+    schema = pg ? await createTestSchema(pg) : undefined;
+    app.databaseUrl = schema?.url;
     app.configure();
     if (options.quietErrors) errorLog = vi.spyOn(console, "error").mockImplementation(() => undefined);
   });
-  afterEach(() => {
+  afterEach(async () => {
     if (errorLog) {
       const calls = errorLog.mock.calls;
       errorLog.mockRestore();
@@ -193,6 +208,9 @@ export function setupApp(options: AppOptions = {}): App {
     }
     resetTaskServiceForTests();
     fs.rmSync(app.dataDir, { recursive: true, force: true });
+    await schema?.drop();
+    schema = undefined;
+    app.databaseUrl = undefined;
   });
   return app;
 }
@@ -295,8 +313,8 @@ export function klingBody(app: App, overrides: Record<string, unknown> = {}): Re
 }
 
 /** A live session made directly in the store (not through the rate-limited sign-in route): its Cookie header. */
-export function sessionCookie(now = Date.now()): string {
-  const session = createSession(getTaskStore(), sessionKey(), now);
+export async function sessionCookie(now = Date.now()): Promise<string> {
+  const session = await createSession(getDb(), sessionKey(), now);
   return `${SESSION_COOKIE}=${session.cookie}`;
 }
 

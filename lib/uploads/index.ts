@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { getFoxClient } from "../foxapi";
-import { getTaskStore } from "../tasks";
+import { getDb } from "../tasks";
 import { type RelayLimits, DEFAULT_LIMITS, relayUpload } from "./relay";
 import { type UploadRecord, UploadStore, toUploadView } from "./store";
 import { UPLOAD_TTL_MS, type UploadView } from "./types";
@@ -10,7 +10,7 @@ let store: UploadStore | undefined;
 
 /** The recent-uploads table lives in the task database; follows it when tests reopen that. */
 export function getUploadStore(): UploadStore {
-  const db = getTaskStore().db;
+  const db = getDb();
   if (!store || store.db !== db) store = new UploadStore(db);
   return store;
 }
@@ -62,14 +62,12 @@ export async function uploadFromRequest(
       (upstreamCreated !== null && Math.abs(upstreamCreated - now) < 3_600_000 ? upstreamCreated : now) +
       UPLOAD_TTL_MS,
   };
-  getUploadStore().insert(record);
+  await getUploadStore().insert(record);
   return viewFor(record, requestOrigin(request));
 }
 
 /** Uploads whose files still exist upstream, newest first, with URLs on the origin the caller used. */
-export function recentUploads(request: Request, now = Date.now()): UploadView[] {
+export async function recentUploads(request: Request, now = Date.now()): Promise<UploadView[]> {
   const origin = requestOrigin(request);
-  return getUploadStore()
-    .recent(now)
-    .map((r) => viewFor(r, origin));
+  return (await getUploadStore().recent(now)).map((r) => viewFor(r, origin));
 }

@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { Db } from "../db";
 import type { MeasuredVideo } from "../models/shared";
 import type { UploadKind, UploadView } from "./types";
 
@@ -18,10 +18,6 @@ export interface UploadRecord {
   createdAt: number;
   expiresAt: number;
 }
-
-const SELECT = `SELECT id, upstream_id AS upstreamId, session_id AS sessionId, url, filename,
-  content_type AS contentType, kind, size, fingerprint, meta, created_at AS createdAt, expires_at AS expiresAt
-  FROM uploads`;
 
 function parseMeta(meta: string | null): MeasuredVideo | null {
   if (!meta) return null;
@@ -52,26 +48,27 @@ export function toUploadView(r: UploadRecord): UploadView {
   };
 }
 
-/** Recent uploads, kept in the task database so every browser of a team sees the same list. */
+/** Recent uploads, kept in the task database (either engine) so every browser of a team sees the same list. */
 export class UploadStore {
-  constructor(readonly db: Database.Database) {}
+  constructor(readonly db: Db) {}
 
-  insert(r: UploadRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO uploads (id, upstream_id, session_id, url, filename, content_type, kind, size, fingerprint, meta,
-           created_at, expires_at)
-         VALUES (@id, @upstreamId, @sessionId, @url, @filename, @contentType, @kind, @size, @fingerprint, @meta,
-           @createdAt, @expiresAt)`,
-      )
-      .run(r);
+  async insert(r: UploadRecord): Promise<void> {
+    await this.db.ready;
+    await this.db.kysely.insertInto("uploads").values(r).execute();
   }
 
   /** Uploads whose files still exist upstream, newest first. Expired rows are forgotten on the way. */
-  recent(now: number, limit = 50): UploadRecord[] {
-    this.db.prepare("DELETE FROM uploads WHERE expires_at <= ?").run(now);
-    return this.db
-      .prepare(`${SELECT} WHERE expires_at > ? ORDER BY created_at DESC, id DESC LIMIT ?`)
-      .all(now, limit) as UploadRecord[];
+  async recent(now: number, limit = 50): Promise<UploadRecord[]> {
+    await this.db.ready;
+    await this.db.kysely.deleteFrom("uploads").where("expiresAt", "<=", now).execute();
+    const rows = await this.db.kysely
+      .selectFrom("uploads")
+      .selectAll()
+      .where("expiresAt", ">", now)
+      .orderBy("createdAt", "desc")
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows as UploadRecord[];
   }
 }

@@ -106,7 +106,7 @@ describe("results kept in our storage", () => {
       await poll(task.id);
       const { getTaskStore } = await import("@/lib/tasks");
       const failed = await until(
-        async () => getTaskStore().get(task.id)!,
+        async () => (await getTaskStore().get(task.id))!,
         (r) => r.archiveStatus === "failed",
       );
       expect(failed.status).toBe("completed");
@@ -125,9 +125,9 @@ describe("results kept in our storage", () => {
         res.end(mp4);
       });
       const { getTaskService } = await import("@/lib/tasks");
-      getTaskStore().update(task.id, { archiveNextAt: Date.now() - 1 });
+      await getTaskStore().update(task.id, { archiveNextAt: Date.now() - 1 });
       await getTaskService().sweep();
-      expect(getTaskStore().get(task.id)!.archiveStatus).toBe("stored");
+      expect((await getTaskStore().get(task.id))!.archiveStatus).toBe("stored");
       expect(fs.readFileSync(path.join(app.dataDir, "results", "task-a1.mp4")).equals(mp4)).toBe(true);
     });
   });

@@ -127,7 +127,7 @@ describe("property: arbitrary JSON bodies for POST /api/generations", () => {
         const before = app.fake.requests.length;
         // A fresh session each run, so the per-session submit rate limit never hides a result.
         const res = await collection
-          .POST(request("/api/generations", { body: JSON.stringify(payload), cookie: sessionCookie() }))
+          .POST(request("/api/generations", { body: JSON.stringify(payload), cookie: await sessionCookie() }))
           .then(read);
         expect(res.status).not.toBe(500);
         expect([201, 413, 422]).toContain(res.status);

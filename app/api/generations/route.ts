@@ -6,10 +6,10 @@ import { getSubmitLimiter, getTaskService } from "@/lib/tasks";
 export const dynamic = "force-dynamic";
 
 // GET /api/generations - recorded tasks, newest first, paged (?cursor=&limit=&model=&status=&q=)
-export const GET = withAccess(({ request }) => {
+export const GET = withAccess(async ({ request }) => {
   const params = new URL(request.url).searchParams;
   const limit = params.get("limit");
-  const page = getTaskService().list({
+  const page = await getTaskService().list({
     limit: limit ? Number(limit) || undefined : undefined,
     cursor: params.get("cursor"),
     model: params.get("model"),
@@ -22,7 +22,7 @@ export const GET = withAccess(({ request }) => {
 // POST /api/generations - access → validate → idempotency and spend cap → upstream → record → the task
 export const POST = withAccess(
   async ({ request, caller }) => {
-    const limit = getSubmitLimiter().take(caller.sessionId);
+    const limit = await getSubmitLimiter().take(caller.sessionId);
     if (!limit.ok)
       throw new ApiError(
         429,

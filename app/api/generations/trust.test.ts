@@ -3,7 +3,7 @@ import { autoImplementMethods } from "next/dist/server/route-modules/app-route/h
 import nextConfig from "@/next.config";
 import { sessionKey } from "@/lib/api/guards";
 import { SESSION_COOKIE, SESSION_TTL_MS, createSession, signingKey } from "@/lib/auth/session";
-import { getTaskStore } from "@/lib/tasks";
+import { getDb, getTaskStore } from "@/lib/tasks";
 import { secondsToNextDay } from "@/lib/tasks/submissions";
 import {
   type Answer,
@@ -86,7 +86,7 @@ function everyRoute(id: string, options: RequestOptions) {
 /** Signs in with a passcode and records a task; returns the cookie and the task id. */
 async function signedInWithTask(): Promise<{ cookie: string; id: string }> {
   app.configure({ ACCESS_PASSCODE: PASSCODE });
-  const cookie = sessionCookie();
+  const cookie = await sessionCookie();
   app.fake.enqueue("POST", SUBMIT_PATH, { json: foxTask({ id: "task-trust-1" }) });
   const created = await post(veoBody(app), { cookie });
   expect(created.status).toBe(201);
@@ -148,7 +148,7 @@ describe("who may spend: with ACCESS_PASSCODE set, every route needs a live sess
     const flip = (s: string) => s.slice(0, -1) + (s.endsWith("A") ? "B" : "A");
     const key = sessionKey();
     const now = Date.now();
-    const expired = createSession(getTaskStore(), key, now - SESSION_TTL_MS - 60_000).cookie;
+    const expired = (await createSession(getDb(), key, now - SESSION_TTL_MS - 60_000)).cookie;
     const [expiredId] = expired.split(".") as [string];
 
     const forged: [string, string][] = [
@@ -243,7 +243,7 @@ describe("state-changing routes: application/json from our own origin only", () 
     "POST /api/generations with %s → %s, zero upstream requests",
     async (_why, headers, status, code) => {
       app.configure({ ACCESS_PASSCODE: PASSCODE });
-      const cookie = sessionCookie();
+      const cookie = await sessionCookie();
       app.fake.on("POST", SUBMIT_PATH, { json: foxTask() });
       const res = await post(body(), { headers: headers(), cookie });
       expect(res.status).toBe(status);
@@ -268,7 +268,7 @@ describe("state-changing routes: application/json from our own origin only", () 
 
   it("sign-in and sign-out refuse other origins too", async () => {
     app.configure({ ACCESS_PASSCODE: PASSCODE });
-    const cookie = sessionCookie();
+    const cookie = await sessionCookie();
     const evil = { "Content-Type": "application/json", Origin: "https://evil.example" };
     const signIn = await read(
       await session.POST(request("/api/session", { body: { passcode: PASSCODE }, headers: evil })),
@@ -343,7 +343,7 @@ describe("spend cap: MAX_TASKS_PER_DAY, checked atomically before any upstream c
 
   it("50 concurrent submits from three team members against a cap of 10 → exactly 10 upstream calls", async () => {
     app.configure({ ACCESS_PASSCODE: PASSCODE, MAX_TASKS_PER_DAY: "10" });
-    const cookies = [sessionCookie(), sessionCookie(), sessionCookie()];
+    const cookies = [await sessionCookie(), await sessionCookie(), await sessionCookie()];
     slowUpstream();
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -392,7 +392,7 @@ describe("spend cap: MAX_TASKS_PER_DAY, checked atomically before any upstream c
 
   it("the per-session submit rate limit is per session: one member's burst doesn't block another", async () => {
     app.configure({ ACCESS_PASSCODE: PASSCODE });
-    const [a, b] = [sessionCookie(), sessionCookie()];
+    const [a, b] = [await sessionCookie(), await sessionCookie()];
     let n = 0;
     app.fake.on("POST", SUBMIT_PATH, () => ({ json: foxTask({ id: `task-rl-${String(++n)}` }) }));
     for (let i = 0; i < 20; i++)
@@ -519,7 +519,7 @@ describe("never twice: the Idempotency-Key header", () => {
 
   it("keys are scoped per session: two team members may use the same key independently", async () => {
     app.configure({ ACCESS_PASSCODE: PASSCODE });
-    const [a, b] = [sessionCookie(), sessionCookie()];
+    const [a, b] = [await sessionCookie(), await sessionCookie()];
     app.fake.enqueue(
       "POST",
       SUBMIT_PATH,
@@ -713,7 +713,7 @@ describe("cheap polling", () => {
     app.configure({ STATUS_MIN_INTERVAL_MS: "5000" });
     const id = await runningTask("task-poll-429");
     // Past the interval since creation, so the next poll asks.
-    getTaskStore().update(id, { checkedAt: Date.now() - 10_000 });
+    await getTaskStore().update(id, { checkedAt: Date.now() - 10_000 });
     app.fake.on(
       "GET",
       TASK_PATH,

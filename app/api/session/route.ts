@@ -14,13 +14,14 @@ import { ApiError, readJson } from "@/lib/api/errors";
 import { sessionFromCookieHeader, sessionKey } from "@/lib/api/guards";
 import { withOpenAccess } from "@/lib/api/route";
 import { getEnv } from "@/lib/env";
-import { getTaskStore } from "@/lib/tasks";
+import { getDb } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
 
 // Guessing a passcode is slow: 5 tries a minute per address, 30 a minute in all.
-const perClient = createRateLimiter({ capacity: 5, refillPerSecond: 5 / 60 });
-const overall = createRateLimiter({ capacity: 30, refillPerSecond: 30 / 60 });
+// Counted in the database, so every replica shares the same buckets.
+const perClient = createRateLimiter({ name: "sign-in", capacity: 5, refillPerSecond: 5 / 60, db: getDb });
+const overall = createRateLimiter({ name: "sign-in-all", capacity: 30, refillPerSecond: 30 / 60, db: getDb });
 
 const body = z.object({ passcode: z.string().max(1000) });
 
@@ -30,9 +31,9 @@ const isHttps = (request: Request) =>
 // The session routes are open by nature: they are how a caller gets (or gives up) a session.
 
 // GET /api/session - whether a passcode is required and whether this caller is signed in
-export const GET = withOpenAccess(({ request }) => {
+export const GET = withOpenAccess(async ({ request }) => {
   const required = Boolean(getEnv().ACCESS_PASSCODE);
-  const signedIn = sessionFromCookieHeader(request.headers.get("cookie")) !== null;
+  const signedIn = (await sessionFromCookieHeader(request.headers.get("cookie"))) !== null;
   return NextResponse.json({ required, signedIn });
 });
 
@@ -43,7 +44,7 @@ export const POST = withOpenAccess(
     if (!passcode)
       throw new ApiError(404, "no_passcode", "This server has no passcode: there is nothing to sign in to.");
     const client = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
-    for (const limit of [perClient.take(client), overall.take("all")])
+    for (const limit of [await perClient.take(client), await overall.take("all")])
       if (!limit.ok)
         throw new ApiError(
           429,
@@ -54,7 +55,7 @@ export const POST = withOpenAccess(
     const parsed = body.safeParse(await readJson(request, 4096));
     if (!parsed.success || !safeEqual(parsed.data.passcode, passcode))
       throw new ApiError(401, "wrong_passcode", "That passcode is not right.");
-    const session = createSession(getTaskStore(), sessionKey());
+    const session = await createSession(getDb(), sessionKey());
     const res = NextResponse.json({ signedIn: true });
     res.headers.append(
       "Set-Cookie",
@@ -67,10 +68,10 @@ export const POST = withOpenAccess(
 
 // DELETE /api/session - sign out: the session is revoked on the server, not only forgotten by the browser
 export const DELETE = withOpenAccess(
-  ({ request }) => {
-    const id = sessionFromCookieHeader(request.headers.get("cookie"));
+  async ({ request }) => {
+    const id = await sessionFromCookieHeader(request.headers.get("cookie"));
     const cookie = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
-    if (id && id !== "anonymous" && cookie) revokeSession(getTaskStore(), id);
+    if (id && id !== "anonymous" && cookie) await revokeSession(getDb(), id);
     const res = NextResponse.json({ signedIn: false });
     res.headers.append("Set-Cookie", sessionCookieHeader("", { secure: isHttps(request), maxAgeSeconds: 0 }));
     return res;

@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SESSION_COOKIE, SESSION_TTL_MS, readCookie, safeEqual } from "@/lib/auth/session";
-import { getTaskStore } from "@/lib/tasks";
+import { getDb } from "@/lib/tasks";
 import {
   type Answer,
   type RequestOptions,
@@ -247,9 +247,11 @@ describe("DELETE /api/session: sign out", () => {
       (await generations.POST(request("/api/generations", { body: veoBody(app), cookie })).then(read)).status,
     ).toBe(401);
     expect(app.fake.requests).toHaveLength(0);
-    const row = getTaskStore()
-      .db.prepare("SELECT revoked_at AS revokedAt FROM sessions WHERE id = ?")
-      .get(cookie.split("=")[1]!.split(".")[0]) as { revokedAt: number | null };
+    const row = await getDb()
+      .kysely.selectFrom("sessions")
+      .select("revokedAt")
+      .where("id", "=", cookie.split("=")[1]!.split(".")[0]!)
+      .executeTakeFirstOrThrow();
     expect(row.revokedAt).toBe(Date.now());
 
     // Other team members stay signed in.

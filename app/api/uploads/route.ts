@@ -7,7 +7,9 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 // GET /api/uploads - files uploaded recently whose public URLs have not expired yet, newest first
-export const GET = withAccess(({ request }) => NextResponse.json({ uploads: recentUploads(request) }));
+export const GET = withAccess(async ({ request }) =>
+  NextResponse.json({ uploads: await recentUploads(request) }),
+);
 
 // POST /api/uploads - stream one multipart file (`file`, optional `fingerprint`, `meta`) to FoxAPI's upload
 // endpoint with the server's key; answers the public URL it got

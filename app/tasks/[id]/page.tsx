@@ -9,10 +9,10 @@ import { getTaskService } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
 
-function load(id: string) {
+async function load(id: string) {
   try {
     const service = getTaskService();
-    return { task: service.get(id), lineage: service.lineage(id) };
+    return { task: await service.get(id), lineage: await service.lineage(id) };
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) notFound();
     throw err;
@@ -22,7 +22,7 @@ function load(id: string) {
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const raw = (await params).id;
   await requirePageSession(`/tasks/${raw}`);
-  const { task } = load(decodeURIComponent(raw));
+  const { task } = await load(decodeURIComponent(raw));
   return { title: `${modelInfo(task.model).label}: ${task.input.prompt.slice(0, 60)} · Retake` };
 }
 
@@ -30,7 +30,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const raw = (await params).id;
   await requirePageSession(`/tasks/${raw}`);
-  const { task, lineage } = load(decodeURIComponent(raw));
+  const { task, lineage } = await load(decodeURIComponent(raw));
   return (
     <>
       <SiteHeader />

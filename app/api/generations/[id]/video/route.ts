@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { ApiError } from "@/lib/api/errors";
 import { withAccess } from "@/lib/api/route";
 import { serveFile } from "@/lib/http/serve-file";
@@ -11,7 +10,7 @@ export const dynamic = "force-dynamic";
 // until the copy is stored, a redirect to the provider's link
 export const GET = withAccess<{ id: string }>(async ({ request, params: { id } }) => {
   const service = getTaskService();
-  let record = service.record(id);
+  let record = await service.record(id);
   if (record.status !== "completed" || !record.resultUrl)
     throw new ApiError(404, "no_result", "This task has no result video yet.");
   const providerUrl = record.resultUrl;
@@ -24,7 +23,7 @@ export const GET = withAccess<{ id: string }>(async ({ request, params: { id } }
   if (record.archiveStatus !== "stored" && wantsDownload) {
     // A download is worth waiting for: try the copy now so the file gets its proper name.
     await service.archive(id);
-    record = service.record(id);
+    record = await service.record(id);
   }
   if (record.archiveStatus === "stored" && record.archivePath) {
     return serveFile(request, record.archivePath, {
@@ -34,7 +33,12 @@ export const GET = withAccess<{ id: string }>(async ({ request, params: { id } }
     });
   }
   const target = new URL(providerUrl, request.url);
-  if (wantsDownload && target.origin === new URL(request.url).origin)
-    target.searchParams.set("download", name);
-  return NextResponse.redirect(target, { status: 302 });
+  const sameOrigin = target.origin === new URL(request.url).origin;
+  if (wantsDownload && sameOrigin) target.searchParams.set("download", name);
+  // A link of our own (the simulator's) goes as a path: the host in request.url can differ from the one the
+  // browser used (localhost for 127.0.0.1), and the session cookie of one is not sent to the other.
+  return new Response(null, {
+    status: 302,
+    headers: { Location: sameOrigin ? `${target.pathname}${target.search}` : target.href },
+  });
 });

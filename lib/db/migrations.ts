@@ -1,0 +1,135 @@
+import type Database from "better-sqlite3";
+import type { Pool } from "pg";
+import { MIGRATIONS as SQLITE_MIGRATIONS } from "../tasks/migrations";
+
+/**
+ * PostgreSQL schema migrations, applied in order in one transaction; `schema_migrations` records how many have
+ * run. Append only. The first one reaches the schema SQLite has after all of its own migrations.
+ */
+export const POSTGRES_MIGRATIONS: string[] = [
+  `CREATE TABLE tasks (
+     id TEXT PRIMARY KEY,
+     model TEXT NOT NULL,
+     input TEXT NOT NULL,
+     status TEXT NOT NULL,
+     raw_status TEXT,
+     progress INTEGER NOT NULL DEFAULT 0,
+     result_url TEXT,
+     error_code TEXT,
+     error_message TEXT,
+     estimated_seconds INTEGER,
+     parent_id TEXT,
+     upstream_created_at BIGINT,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     completed_at BIGINT,
+     checked_at BIGINT,
+     source_meta TEXT,
+     result_expires_at BIGINT,
+     archive_status TEXT,
+     archive_path TEXT,
+     archive_bytes BIGINT,
+     archive_error TEXT,
+     archive_attempts INTEGER NOT NULL DEFAULT 0,
+     archive_next_at BIGINT,
+     archived_at BIGINT,
+     lease_owner TEXT,
+     lease_until BIGINT,
+     archive_lease_owner TEXT,
+     archive_lease_until BIGINT
+   );
+   CREATE INDEX tasks_by_created ON tasks (created_at DESC, id DESC);
+   CREATE INDEX tasks_by_parent ON tasks (parent_id);
+   CREATE INDEX tasks_by_status ON tasks (status, created_at DESC);
+   CREATE TABLE submissions (
+     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     session_id TEXT NOT NULL,
+     idempotency_key TEXT,
+     request_hash TEXT NOT NULL,
+     state TEXT NOT NULL,
+     task_id TEXT,
+     error TEXT,
+     day TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     UNIQUE (session_id, idempotency_key)
+   );
+   CREATE INDEX submissions_by_day ON submissions (day, state);
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     revoked_at BIGINT
+   );
+   CREATE TABLE uploads (
+     id TEXT PRIMARY KEY,
+     upstream_id TEXT,
+     session_id TEXT NOT NULL,
+     url TEXT NOT NULL,
+     filename TEXT NOT NULL,
+     content_type TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     size BIGINT NOT NULL,
+     fingerprint TEXT,
+     meta TEXT,
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL
+   );
+   CREATE INDEX uploads_by_expiry ON uploads (expires_at);
+   CREATE INDEX uploads_by_fingerprint ON uploads (fingerprint);
+   CREATE TABLE rate_limits (
+     key TEXT PRIMARY KEY,
+     tokens DOUBLE PRECISION NOT NULL,
+     at BIGINT NOT NULL
+   );`,
+];
+
+/** Any fixed number: every replica takes the same advisory lock, so only one migrates and the rest wait. */
+const MIGRATION_LOCK = 724_311_905;
+
+function tooNew(version: number, known: number): Error {
+  return new Error(
+    `The task database is newer (schema ${String(version)}) than this version of Retake understands (${String(known)}).`,
+  );
+}
+
+/** SQLite: the migrations not yet applied, in one transaction, counted by `PRAGMA user_version` as before. */
+export function migrateSqlite(db: Database.Database): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > SQLITE_MIGRATIONS.length) throw tooNew(version, SQLITE_MIGRATIONS.length);
+  // IMMEDIATE: a second process opening the same file waits for the first instead of migrating alongside it.
+  db.transaction(() => {
+    const now = db.pragma("user_version", { simple: true }) as number;
+    for (let v = now; v < SQLITE_MIGRATIONS.length; v++) {
+      db.exec(SQLITE_MIGRATIONS[v]!);
+      db.pragma(`user_version = ${String(v + 1)}`);
+    }
+  }).immediate();
+}
+
+/**
+ * PostgreSQL: one transaction holding a transaction-scoped advisory lock, so replicas starting together run each
+ * migration exactly once (the others wait for the lock, then find nothing left to do).
+ */
+export async function migratePostgres(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL)");
+    const { rows } = await client.query<{ version: number }>(
+      "SELECT COALESCE(MAX(version), 0)::int AS version FROM schema_migrations",
+    );
+    const version = rows[0]?.version ?? 0;
+    if (version > POSTGRES_MIGRATIONS.length) throw tooNew(version, POSTGRES_MIGRATIONS.length);
+    for (let v = version; v < POSTGRES_MIGRATIONS.length; v++) {
+      await client.query(POSTGRES_MIGRATIONS[v]!);
+      await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [v + 1]);
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
