@@ -17,7 +17,9 @@ export default defineConfig({
   fullyParallel: true,
   workers: process.env.CI ? 2 : 2,
   retries: 0,
-  timeout: 60_000,
+  // Generous: a loaded machine (CI runs the unit tests beside this suite) can take 20 s to load a page; every
+  // test waits for states, so a long limit only matters when something is really stuck.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["json", { outputFile: ".check/e2e.json" }]],
   use: {
