@@ -8,7 +8,8 @@ import { isSimulatorResultUrl, openSimulatorResult } from "../simulator/files";
 import { createRateLimiter } from "../auth/rate-limit";
 import { type Db, openDb } from "../db";
 import { type ResultSource, createArchiver } from "./archive";
-import { createMediaChecker } from "./media-check";
+import { createImageProber, createProbeCheck, createVideoProber } from "../media";
+import { type MediaChecker, createMediaChecker } from "./media-check";
 import { type TaskService, createTaskService } from "./service";
 import { TaskStore } from "./store";
 
@@ -57,6 +58,30 @@ function resultSource(): ResultSource {
   };
 }
 
+/**
+ * Every media link is checked before anything is spent: first that it answers with the right kind of file
+ * (media-check.ts), then the source clip's header is read by Range requests and judged against the model's rules
+ * (lib/media: duration, size, aspect, container). A link the first check refused is not probed; one that can't be
+ * probed goes through with a warning. Probes are cached per URL for a burst, so takes and retries probe once.
+ */
+function mediaChecks(): MediaChecker {
+  const guard = { allowLoopback: upstreamOnLoopback() };
+  const links = createMediaChecker(guard);
+  const probe = createProbeCheck({
+    probe: createVideoProber({ guard }),
+    probeImage: createImageProber({ guard }),
+  });
+  return async (request) => {
+    const base = await links(request);
+    if (Object.keys(base.errors).length > 0) return base;
+    const measured = await probe(request);
+    const warnings = { ...base.warnings };
+    for (const [field, message] of Object.entries(measured.warnings))
+      warnings[field] = warnings[field] ? `${warnings[field]} ${message}` : message;
+    return { errors: measured.errors, warnings };
+  };
+}
+
 /** The process's task service, wired to the configured upstream (or the simulator) and the database. */
 export function getTaskService(): TaskService {
   service ??= createTaskService({
@@ -64,7 +89,7 @@ export function getTaskService(): TaskService {
     client: getFoxClient(),
     minIntervalMs: getEnv().STATUS_MIN_INTERVAL_MS,
     archiver: createArchiver({ dir: path.join(getEnv().dataDir, "results"), source: resultSource() }),
-    mediaCheck: createMediaChecker({ allowLoopback: upstreamOnLoopback() }),
+    mediaCheck: mediaChecks(),
     maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
   });
   return service;

@@ -12,6 +12,7 @@ import { resetEnvForTests } from "../env";
 import { resetFoxClientForTests } from "../foxapi";
 import { getDb, resetTaskServiceForTests } from "../tasks";
 import { type FakeFoxApi, type FakeFoxApiOptions, startFakeFoxApi } from "./fake-foxapi";
+import { fixture, serveRanges } from "../media/fixture-host";
 
 /*
  * Route-level test harness: a fake FoxAPI and a fake media host, both on loopback; the app's singletons pointed at
@@ -44,8 +45,9 @@ export interface MediaRequest {
 export type MediaHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * A media host on loopback. By default `.mp4`/`.mov` paths are 5 MB videos and `.jpg`/`.png` paths 200 KB images
- * (HEAD answers the headers, a ranged GET one byte); `on(path, handler)` answers a path any other way.
+ * A media host on loopback. By default `.mp4`/`.mov` paths serve a real 1280×720 5 s clip that fits every model
+ * (with Range support, so the server's probe can read its header) and `.jpg`/`.png` paths 200 KB images (HEAD
+ * answers the headers, a ranged GET one byte); `on(path, handler)` answers a path any other way.
  */
 export interface MediaServer {
   readonly url: string;
@@ -55,7 +57,6 @@ export interface MediaServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_VIDEO_BYTES = 5_000_000;
 export const DEFAULT_IMAGE_BYTES = 200_000;
 
 /** Answers like a file of this type and size: HEAD headers only, a ranged GET one byte, a plain GET one byte. */
@@ -88,7 +89,7 @@ export async function startMediaServer(): Promise<MediaServer> {
     const handler =
       handlers.get(pathname) ??
       (/\.(mp4|mov)$/.test(pathname)
-        ? serveAs("video/mp4", DEFAULT_VIDEO_BYTES)
+        ? serveRanges(fixture("fit-1280x720.mp4"))
         : /\.(jpe?g|png)$/.test(pathname)
           ? serveAs("image/jpeg", DEFAULT_IMAGE_BYTES)
           : (_req: IncomingMessage, r: ServerResponse) => {

@@ -835,7 +835,11 @@ describe("before spending: media links are checked on their field, with zero ups
       const res = await post(veoBody(app));
       expect(res.status).toBe(201);
       expect(res.json.warnings).toEqual({});
-      expect(app.media.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["HEAD /clip.mp4"]);
+      // The link check (HEAD), then the probe of the clip's header (one ranged GET).
+      expect(app.media.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        "HEAD /clip.mp4",
+        "GET /clip.mp4",
+      ]);
       expect(submits()).toHaveLength(1);
     });
   });
