@@ -147,6 +147,7 @@ export default function ClipFixerDialog({
         <div>
           <canvas
             ref={canvas}
+            role="img"
             aria-label="The frame as it will be"
             className="block aspect-video max-h-64 w-full rounded-md bg-black object-contain"
             style={{ aspectRatio: `${String(out.width)} / ${String(out.height)}` }}
