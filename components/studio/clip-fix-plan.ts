@@ -15,6 +15,8 @@ export interface ClipPlan {
   /** Why trimming, cropping and scaling cannot make this clip fit; the fixer is not offered. */
   unfixable?: string;
   durationSeconds: number;
+  /** Which end of the clip the default trim keeps (the model's `clipFix.keep`). */
+  keep: "start" | "end";
   /** The default trim, in seconds of the clip. */
   start: number;
   end: number;
@@ -40,7 +42,15 @@ function shapeOf(width: number, height: number, aspects: readonly ("16:9" | "9:1
 export function planClipFix(video: MeasuredVideo, fix: ClipFix, name: string): ClipPlan {
   const d = video.durationSeconds;
   const { minSeconds, maxSeconds } = fix;
-  const base: ClipPlan = { durationSeconds: d, start: 0, end: round2(d), minSeconds, maxSeconds, sizes: [] };
+  const base: ClipPlan = {
+    durationSeconds: d,
+    keep: fix.keep,
+    start: 0,
+    end: round2(d),
+    minSeconds,
+    maxSeconds,
+    sizes: [],
+  };
   if (minSeconds !== undefined && d < minSeconds - SLACK)
     return {
       ...base,

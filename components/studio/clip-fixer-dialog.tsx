@@ -7,6 +7,19 @@ import type { MeasuredVideo } from "@/lib/models/media";
 import { FixUnsupported, fixClip, isCancel } from "./clip-fix-convert";
 import { type ClipPlan, type Framing, outputSizeFor, placeFrame, trimProblem } from "./clip-fix-plan";
 
+/** What the trim is for, said under Start and End while they fit. */
+function trimHint(plan: ClipPlan, name: string) {
+  const range =
+    plan.maxSeconds !== undefined
+      ? `${name} takes ${plan.minSeconds !== undefined ? `${String(plan.minSeconds)}–` : "up to "}${String(plan.maxSeconds)} s. `
+      : "";
+  const keep =
+    plan.keep === "end"
+      ? `${name} continues from the clip's last frame, so the trim keeps its end.`
+      : "The trim keeps the clip's opening.";
+  return `${range}${keep}`;
+}
+
 type Phase = { kind: "editing" } | { kind: "fixing"; share: number } | { kind: "failed"; message: string };
 
 /**
@@ -222,10 +235,7 @@ export default function ClipFixerDialog({
               id={`${ids}-trim`}
               className={problem ? "mt-1 text-xs text-rose-300" : "mt-1 text-xs text-slate-400"}
             >
-              {problem ??
-                (plan.maxSeconds !== undefined
-                  ? `${name} takes ${plan.minSeconds !== undefined ? `${String(plan.minSeconds)}–` : "up to "}${String(plan.maxSeconds)} s.`
-                  : "Keeps the end of the clip: the model continues from its last frame.")}
+              {problem ?? trimHint(plan, name)}
             </p>
           </fieldset>
 
