@@ -8,7 +8,9 @@ import { chooseModel, expectPlayableResult, uniquePrompt } from "./helpers";
 // scaled in the browser (WebCodecs through Mediabunny), then uploaded like any file. What reached the simulator's
 // upload store is measured with ffprobe, and the task must complete.
 const FIXTURE = path.join("e2e", "fixtures", "clip-14s-4x3.mp4");
-const OUT = path.join("test-results", "screens");
+const OUT = process.env.UPDATE_SCREENSHOTS
+  ? path.join("e2e", "screenshots")
+  : path.join("test-results", "screens");
 
 /** The fixture under a name of this run's own, so no earlier upload of it is reused. */
 function freshClip() {
@@ -84,12 +86,25 @@ test("a 14 s 4:3 clip is fixed for Kling: trimmed to its first 10 s, uploaded, a
   await page.getByRole("button", { name: "Fix it for me" }).click();
   await expect(dialog).toBeVisible();
 
+  // Cancel while it works: the dialog closes and nothing is uploaded.
+  const uploads: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/api/uploads") uploads.push(r.url());
+  });
+  await dialog.getByRole("button", { name: "Fix and upload" }).click();
+  await expect(dialog.getByRole("progressbar", { name: "Fixing the clip" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText(`Not uploaded: ${clip.name}`)).toBeVisible();
+
+  await page.getByRole("button", { name: "Fix it for me" }).click();
   await dialog.getByRole("button", { name: "Fix and upload" }).click();
   await expect(dialog).toBeHidden({ timeout: 60_000 });
   const fixedName = clip.name.replace(/\.mp4$/, "-fixed.mp4");
   await expect(page.getByText(`✓ Uploaded ${fixedName}`, { exact: false })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByLabel("Video URL")).toHaveValue(new RegExp(`-${fixedName.replace(/\./g, "\\.")}$`));
 
+  expect(uploads).toHaveLength(1);
   const stored = await probeUploaded(page);
   console.log("kling fixed upload", JSON.stringify(stored));
   expect(stored.codec).toBe("h264");
@@ -148,9 +163,7 @@ test("a 14 s 4:3 clip is fixed for Veo: cropped to 16:9 at 720p, uploaded, and e
   await framing.getByRole("radio", { name: "Pad" }).check();
   await framing.getByRole("radio", { name: "Crop" }).check();
   await dialog.getByRole("button", { name: "Fix and upload" }).click();
-  await expect(
-    dialog.getByRole("progressbar", { name: "Fixing the clip" }).or(page.getByText("✓ Uploaded")),
-  ).toBeVisible();
+  await expect(dialog.getByRole("progressbar", { name: "Fixing the clip" })).toBeVisible();
   await expect(dialog).toBeHidden({ timeout: 60_000 });
   await expect(page.getByText("✓ Uploaded", { exact: false })).toBeVisible({ timeout: 30_000 });
 
@@ -167,4 +180,17 @@ test("a 14 s 4:3 clip is fixed for Veo: cropped to 16:9 at 720p, uploaded, and e
   await page.getByRole("textbox", { name: "Prompt", exact: true }).fill(prompt);
   await page.getByRole("button", { name: "Generate" }).click();
   await expectPlayableResult(page, prompt);
+});
+
+test("a clip too short for Kling gets no fix: the button is disabled and says why", async ({ page }) => {
+  await page.goto("/");
+  await chooseModel(page, "kling");
+  await page
+    .getByLabel("Video file", { exact: true })
+    .setInputFiles(path.join("public", "samples", "too-short-2s.mp4"));
+  const fix = page.getByRole("button", { name: "Fix it for me" });
+  await expect(fix).toBeDisabled();
+  await expect(fix).toHaveAccessibleDescription(
+    "The clip is 2.0 s long and Kling needs at least 3 s: trimming can only shorten a clip. Choose a longer one.",
+  );
 });
