@@ -194,3 +194,55 @@ test("a clip too short for Kling gets no fix: the button is disabled and says wh
     "The clip is 2.0 s long and Kling needs at least 3 s: trimming can only shorten a clip. Choose a longer one.",
   );
 });
+
+test("sound that cannot be copied is dropped with a plain note, or kept as AAC", async ({ page }, info) => {
+  test.setTimeout(120_000);
+  // MP3 sound in an MP4: not AAC, so it can only be kept by re-encoding to AAC, which Chromium on Linux lacks.
+  const file = info.outputPath("clip-12s-mp3.mp4");
+  execFileSync("ffmpeg", [
+    "-v",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=960x720:rate=24:duration=12",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:duration=12",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-b:v",
+    "100k",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "libmp3lame",
+    "-b:a",
+    "32k",
+    "-shortest",
+    file,
+  ]);
+  await page.goto("/");
+  await chooseModel(page, "kling");
+  await page.getByLabel("Video file", { exact: true }).setInputFiles(file);
+  await page.getByRole("button", { name: "Fix it for me" }).click();
+  const dialog = page.getByRole("dialog", { name: "Fix the clip" });
+  await dialog.getByRole("button", { name: "Fix and upload" }).click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  await expect(page.getByText("✓ Uploaded clip-12s-mp3-fixed.mp4", { exact: false })).toBeVisible({
+    timeout: 30_000,
+  });
+  const stored = await probeUploaded(page);
+  console.log("mp3 sound fixed upload", JSON.stringify(stored));
+  expect(stored.duration).toBeLessThanOrEqual(10.05);
+  const note = page.getByText(/The sound \(mp3\) could not be kept: .* The fixed clip is silent/);
+  if (stored.audio === null) await expect(note).toBeVisible();
+  else {
+    expect(stored.audio).toBe("aac");
+    await expect(note).toHaveCount(0);
+  }
+});

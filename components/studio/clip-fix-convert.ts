@@ -47,6 +47,10 @@ export function fixClip(
   let conversion: Conversion | null = null;
   let cancelled = false;
   const promise = (async () => {
+    if (typeof VideoEncoder === "undefined" || typeof VideoDecoder === "undefined")
+      throw new FixUnsupported(
+        "This browser has no WebCodecs video encoder, so it cannot fix clips. Use a current Chrome, Edge or Safari, or trim the clip in a video editor.",
+      );
     const input = new Input({ source: new BlobSource(source), formats: ALL_FORMATS });
     const video = await input.getPrimaryVideoTrack().catch(() => null);
     if (!video) throw new FixUnsupported("This browser could not read a video track in the clip.");
@@ -74,9 +78,10 @@ export function fixClip(
         forceTranscode: true,
         ...(job.size ? { width, height, fit: job.framing === "crop" ? "cover" : "contain" } : {}),
       },
-      // Copy the sound when the container allows it; if it must be re-encoded and the browser has no encoder for
-      // it (AAC on Linux), Mediabunny discards the track and we say so below.
-      audio: {},
+      // AAC, as the models' own samples carry: an AAC track is copied as it is; any other would need an AAC
+      // encoder, which Chromium on Linux lacks, so Mediabunny discards it and we say so below (rather than let it
+      // pick Opus, which the models do not name).
+      audio: { codec: "aac" },
       showWarnings: false,
     });
     if (cancelled) await conversion.cancel();
