@@ -1,13 +1,18 @@
 "use client";
 
-import { useId, useState, type DragEvent, type ReactNode } from "react";
+import { Suspense, lazy, useId, useState, type DragEvent, type ReactNode } from "react";
 import { useNow } from "@/components/tasks/use-now";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import type { ClipFix } from "@/lib/models/definition";
 import type { MeasuredVideo } from "@/lib/models/shared";
 import { MAX_UPLOAD_BYTES, type UploadKind, acceptFor, formatBytes, typeList } from "@/lib/uploads/types";
+import { type ClipPlan, planClipFix } from "./clip-fix-plan";
 import { RecentUploads, lifeOf } from "./recent-uploads";
 import { type UploadState, useUpload } from "./use-upload";
+
+// The fixer and Mediabunny load only when the dialog opens: the studio's first load stays within its budget.
+const ClipFixerDialog = lazy(() => import("./clip-fixer-dialog"));
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes("Files");
 
@@ -25,6 +30,8 @@ export function FileDrop({
   onBusy,
   videoProblems,
   modelLabel,
+  clipFix,
+  modelName,
   compact = false,
   children,
 }: {
@@ -37,10 +44,15 @@ export function FileDrop({
   onBusy?: (id: string, busy: boolean) => void;
   videoProblems?: (video: MeasuredVideo) => string[];
   modelLabel?: string;
+  /** How a refused local clip can be fixed for the chosen model, and the model's short name for messages. */
+  clipFix?: ClipFix;
+  modelName?: string;
   compact?: boolean;
   children: ReactNode;
 }) {
   const inputId = useId();
+  const [fixing, setFixing] = useState<{ file: File; measured: MeasuredVideo; plan: ClipPlan } | null>(null);
+  const [fixNote, setFixNote] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const [pickerOpen, setPickerOpen] = useState(false);
   const { state, start, cancel, retry, pick } = useUpload({
@@ -52,6 +64,12 @@ export function FileDrop({
   });
   const fileLabel = `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)} file`;
   const busy = state.phase === "uploading" || state.phase === "checking";
+  const name = modelName ?? modelLabel ?? "this model";
+  // Offered only for a clip refused by the chosen model's own rules, which the browser could measure.
+  const fixable =
+    state.phase === "refused" && clipFix && state.file && state.measured && state.checkedFor === modelLabel
+      ? { file: state.file, measured: state.measured, plan: planClipFix(state.measured, clipFix, name) }
+      : null;
 
   return (
     <div
@@ -146,8 +164,62 @@ export function FileDrop({
           onRetry={() => retry()}
           onForce={() => retry({ force: true })}
           onFresh={() => retry({ fresh: true })}
+          fix={
+            fixable ? (
+              <FixButton
+                reason={fixable.plan.unfixable}
+                onClick={() => {
+                  setFixNote(null);
+                  setFixing(fixable);
+                }}
+              />
+            ) : null
+          }
         />
+        {fixNote && (state.phase === "uploading" || state.phase === "done") ? (
+          <p className="mt-1 text-xs text-amber-300">{fixNote}</p>
+        ) : null}
       </div>
+      {fixing ? (
+        <Suspense fallback={null}>
+          <ClipFixerDialog
+            file={fixing.file}
+            video={fixing.measured}
+            plan={fixing.plan}
+            name={name}
+            videoProblems={videoProblems}
+            onClose={() => setFixing(null)}
+            onFixed={(file, note) => {
+              setFixing(null);
+              setFixNote(note);
+              void start(file);
+            }}
+          />
+        </Suspense>
+      ) : null}
+    </div>
+  );
+}
+
+/** "Fix it for me", or the same button disabled with the reason when trimming and scaling cannot help. */
+function FixButton({ reason, onClick }: { reason?: string; onClick: () => void }) {
+  const id = useId();
+  return (
+    <div className="mt-1.5 flex flex-wrap items-center gap-2">
+      <Button
+        size="sm"
+        variant="secondary"
+        onClick={onClick}
+        disabled={Boolean(reason)}
+        aria-describedby={reason ? id : undefined}
+      >
+        Fix it for me
+      </Button>
+      {reason ? (
+        <span id={id} className="text-slate-400">
+          {reason}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -161,7 +233,9 @@ function UploadStatus({
   onRetry,
   onForce,
   onFresh,
+  fix,
 }: {
+  fix?: ReactNode;
   state: UploadState;
   value: string;
   fieldName: string;
@@ -192,6 +266,7 @@ function UploadStatus({
               Check it for {modelLabel} instead
             </button>
           ) : null}
+          {fix}
           {state.canForce ? (
             <button type="button" className={cn(link, "mt-1 text-slate-300")} onClick={onForce}>
               Upload it anyway

@@ -235,6 +235,8 @@ export function GenerationForm({
         onBusy={onUploadBusy}
         videoProblems={info.videoProblems}
         modelLabel={info.label}
+        clipFix={info.clipFix}
+        modelName={info.probe?.name}
       >
         <Field id={source.field} label={source.label} help={source.help} error={errorMap[source.field]}>
           <div className={source.kind === "image" ? "flex items-center gap-2" : undefined}>

@@ -18,9 +18,18 @@ export type UploadState =
   | { phase: "checking"; name: string }
   /**
    * Refused before any byte was sent. `canForce`: only because the browser could not read the clip;
-   * `checkedFor`: the model whose rules the clip broke (another model may take it).
+   * `checkedFor`: the model whose rules the clip broke (another model may take it); `file` and `measured`: the
+   * clip and its measurements, so the clip fixer can offer to make it fit.
    */
-  | { phase: "refused"; name: string; problems: string[]; canForce: boolean; checkedFor?: string }
+  | {
+      phase: "refused";
+      name: string;
+      problems: string[];
+      canForce: boolean;
+      checkedFor?: string;
+      file?: File;
+      measured?: MeasuredVideo;
+    }
   | { phase: "uploading"; name: string; loaded: number; total: number }
   /** `reused`: the same file had been uploaded before; `picked`: chosen from the recent uploads. */
   | { phase: "done"; upload: UploadView; how: "uploaded" | "reused" | "picked" }
@@ -137,6 +146,8 @@ export function useUpload({
             canForce: false,
             // Remembered so that, once another model is chosen, the field can offer to check it against that one.
             checkedFor: latest.current.modelLabel,
+            file,
+            measured: meta,
           });
       }
       const fingerprint = fileFingerprint(file);

@@ -79,6 +79,25 @@ export interface ReferenceMedia {
   capReason: string;
 }
 
+/**
+ * What the studio's clip fixer needs to bring a local clip within the model's rules, as data: the length it takes,
+ * which part of a long clip to keep by default, and the shapes and sizes it accepts. The fixer reads only this.
+ */
+export interface ClipFix {
+  /** Shortest clip the model takes; a shorter one cannot be fixed by trimming. */
+  minSeconds?: number;
+  /** Longest clip the model takes; a longer one is trimmed. */
+  maxSeconds?: number;
+  /** Which end of a clip to keep by default: the start (an edit), or the end (an extension continues from it). */
+  keep: "start" | "end";
+  /** Each side's range in pixels, when the model takes any shape within it. */
+  sides?: { min: number; max: number };
+  /** The only shapes the model takes; a clip of another shape is cropped or padded to the one nearest its own. */
+  aspects?: readonly ("16:9" | "9:16")[];
+  /** The only short-side sizes the model takes (720 for 720p). */
+  sizes?: readonly number[];
+}
+
 export interface ModelInfo<Req extends GenerationRequest = GenerationRequest> {
   id: ModelId;
   /** Models of one family share rules and differ in id (Veo standard and fast). */
@@ -98,6 +117,8 @@ export interface ModelInfo<Req extends GenerationRequest = GenerationRequest> {
   defaults: Readonly<Record<string, unknown>>;
   /** Problems with a measured clip, in words a creator understands; empty when it fits. */
   videoProblems?(video: MeasuredVideo): string[];
+  /** How the studio can fix a local clip that breaks `videoProblems`; absent when it cannot. */
+  clipFix?: ClipFix;
   /**
    * How the server judges the source clip it probes before spending (lib/media): the containers FoxAPI's page
    * allows (anything else is refused), those only other vendors name, and a frame-rate range only other vendors

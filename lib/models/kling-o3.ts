@@ -124,6 +124,13 @@ export const klingO3Edit = defineModel<KlingEditRequest>({
   },
   defaults: { ...klingDefaults, image_urls: [], elements: [] },
   videoProblems: klingVideoProblems,
+  // An edit keeps the clip's opening, so a long clip is cut to its first 10 s; any shape, each side in range.
+  clipFix: {
+    minSeconds: klingLimits.video.minSeconds,
+    maxSeconds: klingLimits.video.maxSeconds,
+    keep: "start",
+    sides: { min: klingLimits.video.minSide, max: klingLimits.video.maxSide },
+  },
   // FoxAPI's page: MP4/MOV, ≤ 200 MB. Kling's own spec (other vendor): 24–60 fps; images JPEG/PNG, ≥ 300 px,
   // aspect 1:2.5–2.5:1.
   probe: {

@@ -156,6 +156,8 @@ const veoFamily = {
   advancedSummary: "negative prompt, seed, safety, auto-fix",
   defaults: { ...veoDefaults, negative_prompt: "", seed: undefined, safety_tolerance: undefined },
   videoProblems: veoVideoProblems,
+  // Veo's 7 s continue from the clip's last frame, so a trim keeps the end; only 16:9 or 9:16, at 720p or 1080p.
+  clipFix: { keep: "end", aspects: VEO_ASPECT_RATIOS, sizes: veoLimits.video.shortSides },
   // FoxAPI's page names no container; other vendors say MP4 (a warning, not a refusal).
   probe: { name: "Veo", maxBytes: veoLimits.video.maxBytes, suggestedContainers: ["mp4", "mov"] },
   followsClip: { field: "aspect_ratio", valueFor: veoAspectFor },

@@ -1,0 +1,113 @@
+import {
+  ALL_FORMATS,
+  BlobSource,
+  BufferTarget,
+  Conversion,
+  ConversionCanceledError,
+  Input,
+  Mp4OutputFormat,
+  Output,
+  canEncodeVideo,
+} from "mediabunny";
+import type { Framing } from "./clip-fix-plan";
+
+// Mediabunny is loaded only with the dialog (this module is imported by clip-fixer-dialog.tsx, itself imported on
+// demand), so the studio's first load does not carry a video encoder pipeline.
+
+export interface FixJob {
+  start: number;
+  end: number;
+  /** The output's size; absent when the frame keeps its own. */
+  size?: { width: number; height: number } | null;
+  framing: Framing;
+}
+
+export interface FixResult {
+  file: File;
+  /** What happened to the sound, in words, when it could not simply be kept. */
+  audioNote: string | null;
+}
+
+export class FixUnsupported extends Error {
+  override name = "FixUnsupported";
+}
+
+const HEVC_ADVICE =
+  "Phones often record HEVC (H.265), which Chromium on Linux and Firefox cannot decode. Export the clip as H.264 MP4 (your phone's share or export option, or HandBrake), then choose it again.";
+
+/**
+ * Trims, reframes and scales a clip into an H.264 MP4 in the browser. The video is always re-encoded: a copied
+ * trim starts at a key frame and keeps hidden frames before the cut. The sound is copied where it can be.
+ */
+export function fixClip(
+  source: File,
+  job: FixJob,
+  onProgress: (share: number) => void,
+): { promise: Promise<FixResult>; cancel: () => void } {
+  let conversion: Conversion | null = null;
+  let cancelled = false;
+  const promise = (async () => {
+    if (typeof VideoEncoder === "undefined" || typeof VideoDecoder === "undefined")
+      throw new FixUnsupported(
+        "This browser has no WebCodecs video encoder, so it cannot fix clips. Use a current Chrome, Edge or Safari, or trim the clip in a video editor.",
+      );
+    const input = new Input({ source: new BlobSource(source), formats: ALL_FORMATS });
+    const video = await input.getPrimaryVideoTrack().catch(() => null);
+    if (!video) throw new FixUnsupported("This browser could not read a video track in the clip.");
+    if (!(await video.canDecode()))
+      throw new FixUnsupported(
+        `This browser cannot decode the clip's video (${video.codec ?? "unknown codec"}). ${HEVC_ADVICE}`,
+      );
+    const width = job.size?.width ?? video.displayWidth;
+    const height = job.size?.height ?? video.displayHeight;
+    if (!(await canEncodeVideo("avc", { width, height })))
+      throw new FixUnsupported(
+        "This browser cannot encode H.264 video, so it cannot fix the clip. Try Chrome or Edge, or trim it in a video editor.",
+      );
+    const audio = await input.getPrimaryAudioTrack().catch(() => null);
+
+    const target = new BufferTarget();
+    const output = new Output({ format: new Mp4OutputFormat({ fastStart: "in-memory" }), target });
+    conversion = await Conversion.init({
+      input,
+      output,
+      tracks: "primary",
+      trim: { start: job.start, end: job.end },
+      video: {
+        codec: "avc",
+        forceTranscode: true,
+        ...(job.size ? { width, height, fit: job.framing === "crop" ? "cover" : "contain" } : {}),
+      },
+      // AAC, as the models' own samples carry: an AAC track is copied as it is; any other would need an AAC
+      // encoder, which Chromium on Linux lacks, so Mediabunny discards it and we say so below (rather than let it
+      // pick Opus, which the models do not name).
+      audio: { codec: "aac" },
+      showWarnings: false,
+    });
+    if (cancelled) await conversion.cancel();
+    if (!conversion.isValid)
+      throw new FixUnsupported("This browser cannot convert this clip. " + HEVC_ADVICE);
+    let audioNote: string | null = null;
+    const droppedAudio = conversion.discardedTracks.find((t) => t.track.type === "audio");
+    if (audio && droppedAudio)
+      audioNote =
+        droppedAudio.reason === "no_encodable_target_codec"
+          ? `The sound (${audio.codec ?? "unknown codec"}) could not be kept: it would have to be re-encoded, and this browser cannot encode AAC (Chromium on Linux). The fixed clip is silent; trim it in a video editor to keep the sound.`
+          : "The sound could not be read by this browser, so the fixed clip is silent.";
+    conversion.onProgress = (p) => onProgress(p);
+    await conversion.execute();
+    const buffer = target.buffer;
+    if (!buffer) throw new Error("The conversion produced no file.");
+    const base = source.name.replace(/\.[^.]+$/, "");
+    return { file: new File([buffer], `${base}-fixed.mp4`, { type: "video/mp4" }), audioNote };
+  })();
+  return {
+    promise,
+    cancel: () => {
+      cancelled = true;
+      void conversion?.cancel();
+    },
+  };
+}
+
+export const isCancel = (err: unknown) => err instanceof ConversionCanceledError;
