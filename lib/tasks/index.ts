@@ -7,6 +7,7 @@ import { guardedFetch } from "../net/guarded-fetch";
 import { isSimulatorResultUrl, openSimulatorResult } from "../simulator/files";
 import { createRateLimiter } from "../auth/rate-limit";
 import { type Db, openDb } from "../db";
+import { getStorage, resetStorageForTests } from "../storage";
 import { type ResultSource, createArchiver } from "./archive";
 import { createMediaChecker } from "./media-check";
 import { type TaskService, createTaskService } from "./service";
@@ -63,7 +64,7 @@ export function getTaskService(): TaskService {
     store: getTaskStore(),
     client: getFoxClient(),
     minIntervalMs: getEnv().STATUS_MIN_INTERVAL_MS,
-    archiver: createArchiver({ dir: path.join(getEnv().dataDir, "results"), source: resultSource() }),
+    archiver: createArchiver({ storage: getStorage, source: resultSource() }),
     mediaCheck: createMediaChecker({ allowLoopback: upstreamOnLoopback() }),
     maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
   });
@@ -106,4 +107,5 @@ export function resetTaskServiceForTests() {
   store = undefined;
   service = undefined;
   submitLimiter = undefined;
+  resetStorageForTests();
 }
