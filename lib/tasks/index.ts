@@ -86,7 +86,8 @@ let worker: ReturnType<typeof setInterval> | undefined;
  * restart never strands a task and a result is saved before its link dies even if no browser is open.
  */
 export function startBackgroundWorker(intervalMs = 5_000) {
-  if (worker) return;
+  // BACKGROUND_WORKER=off (serverless): the sweep route, called by a scheduler, does this work instead.
+  if (worker || !getEnv().BACKGROUND_WORKER) return;
   const run = () => {
     void getTaskService()
       .sweep()
