@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { read, request, setupApp } from "@/lib/testing/app-harness";
 import { SUBMIT_PATH, TASK_PATH, foxTask } from "@/lib/testing/fake-foxapi";
 import * as collection from "../../generations/route";
@@ -72,5 +72,21 @@ describe("POST /api/internal/sweep", () => {
     expect(() => parseEnv({ BACKGROUND_WORKER: "no" })).toThrow(/BACKGROUND_WORKER must be on or off/);
     expect(parseEnv({}).BACKGROUND_WORKER).toBe(true);
     expect(parseEnv({ BACKGROUND_WORKER: "off" }).BACKGROUND_WORKER).toBe(false);
+  });
+
+  it("BACKGROUND_WORKER=off starts no in-process worker; on (the default) does", async () => {
+    const { startBackgroundWorker, resetTaskServiceForTests } = await import("@/lib/tasks");
+    const timers = vi.spyOn(globalThis, "setInterval");
+    try {
+      app.configure({ BACKGROUND_WORKER: "off" });
+      startBackgroundWorker(60_000);
+      expect(timers).not.toHaveBeenCalled();
+      app.configure({ BACKGROUND_WORKER: "on" });
+      startBackgroundWorker(60_000);
+      expect(timers).toHaveBeenCalledTimes(1);
+    } finally {
+      timers.mockRestore();
+      resetTaskServiceForTests();
+    }
   });
 });
