@@ -13,6 +13,9 @@ export default defineConfig([
     "test-results/**",
     "playwright-report/**",
     "next-env.d.ts",
+    // The test services' state (scripts/services): Swift keeps deleted objects as `<timestamp>.ts` tombstones.
+    ".services/**",
+    ".check/**",
   ]),
   {
     // Type-aware rules: the ones that catch real bugs (floating promises, unsafe awaits), not style.

@@ -123,6 +123,19 @@ const envSchema = z
         });
     }),
     DATABASE_POOL_SIZE: int("DATABASE_POOL_SIZE", 10, 1, 500),
+    // Serverless deploys have no process that lives between requests: `off` stops the in-process worker, and a
+    // scheduler calls POST /api/internal/sweep with SWEEP_SECRET instead.
+    BACKGROUND_WORKER: z
+      .preprocess((v) => (v === undefined || v === "" ? "on" : v), z.string())
+      .refine((v) => v === "on" || v === "off", { error: "BACKGROUND_WORKER must be on or off." })
+      .transform((v) => v === "on"),
+    SWEEP_SECRET: optionalString.superRefine((value, ctx) => {
+      if (value !== undefined && value.length < 32)
+        ctx.addIssue({
+          code: "custom",
+          message: "SWEEP_SECRET must be at least 32 characters (for example: openssl rand -base64 32).",
+        });
+    }),
     ...s3Env,
   })
   .superRefine((env, ctx) => {

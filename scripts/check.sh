@@ -42,16 +42,15 @@ show() {
   done
 }
 
-# The services the unit step's backend suites run against (issue 11): a private PostgreSQL cluster (Debian's
-# postgresql, under .services/pg) for the store contract tests, and a real S3-compatible server (Swift with s3api,
-# under .services/s3) for the storage contract tests; both installed from Debian when missing, on free loopback
-# ports. Their variables go to the unit step only, so the build and the browser tests keep the zero-setup defaults
+# The services the backend suites run against (issue 11): a private PostgreSQL cluster (Debian's postgresql, under
+# .services/pg) for the store contract tests, and a real S3-compatible server (Swift with s3api, under .services/s3)
+# for the storage contract tests; both installed from Debian when missing, on free loopback ports. They start once,
+# beside lint and the build, and are stopped at the very end; their variables go only to the unit step and to the
+# multi-replica system test (after the build), so the build and the browser tests keep the zero-setup defaults
 # (SQLite, local disk). A service that can't start counts as a failure, and the suites that need it then fail
 # under CI instead of skipping. Each is stopped at the end only if this run started it.
-service_vars=()
-services_started=()
 start_services() {
-  local out
+  local out service_vars=() services_started=()
   if ! bash scripts/services/postgres.sh env > /dev/null 2>&1; then services_started+=(postgres); fi
   if out=$(bash scripts/services/postgres.sh start 2> .check/postgres.log); then
     service_vars+=("TEST_DATABASE_URL=${out#DATABASE_URL=}")
@@ -67,19 +66,30 @@ start_services() {
   else
     echo "fail s3-server 0" >> .check/static.txt
   fi
+  printf '%s\n' "${service_vars[@]}" > .check/services.vars
+  printf '%s\n' "${services_started[@]}" > .check/services.started
+  touch .check/services.ready
+}
+# service_env: fills the array service_vars once the services have started (both lanes wait here).
+service_vars=()
+service_env() {
+  while [ ! -f .check/services.ready ]; do sleep 1; done
+  mapfile -t service_vars < <(grep -v '^$' .check/services.vars)
 }
 stop_services() {
   local name
-  for name in "${services_started[@]}"; do bash "scripts/services/$name.sh" stop > /dev/null 2>&1 || true; done
+  [ -f .check/services.started ] || return 0
+  while read -r name; do
+    [ -n "$name" ] && { bash "scripts/services/$name.sh" stop > /dev/null 2>&1 || true; }
+  done < .check/services.started
 }
 
 checks_lane() {
   step lint npx eslint --max-warnings=0 . &
   step format npx prettier --check . &
-  start_services
   wait
+  service_env
   step unit env "${service_vars[@]}" npx vitest run --reporter=default --reporter=json --outputFile.json=.check/unit.json
-  stop_services
 }
 
 build_lane() {
@@ -90,14 +100,21 @@ build_lane() {
     step bundle-budget node bench/bundle-budget.mjs --dist .next-e2e &
     step typecheck npx tsc --noEmit &
     step e2e env E2E_SKIP_BUILD=1 npx playwright test
+    # Two `npm start` replicas of the same build sharing PostgreSQL and the S3 server (system/replicas.test.ts).
+    service_env
+    step replicas env "${service_vars[@]}" npx vitest run --config vitest.system.config.mts --reporter=default \
+      --reporter=json --outputFile.json=.check/replicas.json
     wait
   else
     # Without a build there is nothing to type-check the routes against or to run in a browser.
     step typecheck npx tsc --noEmit
     echo "fail e2e 0" >> .check/static.txt
+    echo "fail replicas 0" >> .check/static.txt
   fi
 }
 
+start_services > /dev/null 2>&1 &
+services=$!
 checks_lane &
 checks=$!
 build_lane &
@@ -105,7 +122,9 @@ build=$!
 wait $checks
 show postgres s3-server lint format unit
 wait $build
-show build bundle-budget typecheck e2e
+show build bundle-budget typecheck e2e replicas
+wait $services
+stop_services
 
 echo
 echo "All steps took $((SECONDS - started)) s:"

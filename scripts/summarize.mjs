@@ -9,7 +9,7 @@ const lines = [];
 
 // One line per step, "pass|fail NAME [SECONDS]", in the order the steps ended (scripts/check.sh runs some side by
 // side); the summary lists them in a fixed order instead.
-const ORDER = ["lint", "format", "unit", "build", "bundle-budget", "typecheck", "e2e"];
+const ORDER = ["lint", "format", "unit", "build", "bundle-budget", "typecheck", "e2e", "replicas"];
 const steps = (fs.existsSync(".check/static.txt") ? fs.readFileSync(".check/static.txt", "utf8") : "")
   .split("\n")
   .filter(Boolean)
@@ -20,7 +20,7 @@ const steps = (fs.existsSync(".check/static.txt") ? fs.readFileSync(".check/stat
   .sort((a, b) => (ORDER.indexOf(a.name) + 1 || 99) - (ORDER.indexOf(b.name) + 1 || 99));
 const failedStep = (name) => steps.some((s) => s.name === name && s.result !== "pass");
 for (const { result, name } of steps) {
-  if (name === "unit" || name === "e2e") continue;
+  if (name === "unit" || name === "e2e" || name === "replicas") continue;
   if (result === "pass") passed++;
   else failed++;
   lines.push(`${name}: ${result === "pass" ? "ok" : "FAILED"}`);
@@ -49,6 +49,19 @@ if (e2e) {
 } else if (failedStep("e2e")) {
   failed++;
   lines.push("e2e: FAILED before reporting");
+}
+
+// The multi-replica system test (system/replicas.test.ts): Vitest's JSON like the unit step's.
+const replicas = read(".check/replicas.json");
+if (replicas) {
+  passed += replicas.numPassedTests;
+  failed += replicas.numFailedTests;
+  lines.push(`replicas: ${replicas.numPassedTests} passed, ${replicas.numFailedTests} failed`);
+  // A run that broke outside any test (a hook, a server that never started) still fails the check.
+  if (failedStep("replicas") && replicas.numFailedTests === 0) failed++;
+} else if (failedStep("replicas")) {
+  failed++;
+  lines.push("replicas: FAILED before reporting");
 }
 
 if (passed + failed === 0) failed = 1;

@@ -26,6 +26,7 @@ export const ERROR_STATUSES = {
   // Access
   sign_in_required: [401],
   wrong_passcode: [401],
+  wrong_secret: [401],
   no_passcode: [404],
   cross_site_request: [403],
   too_many_attempts: [429],

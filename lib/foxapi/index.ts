@@ -1,7 +1,7 @@
 import "server-only";
-import path from "node:path";
 import { getEnv } from "../env";
 import { SIMULATOR_BASE_URL, createSimulatorFetch } from "../simulator";
+import { getStorage } from "../storage";
 import { type FoxClient, createFoxClient } from "./client";
 
 export { UpstreamError } from "./errors";
@@ -23,7 +23,7 @@ export function getFoxClient(): FoxClient {
         fetch: createSimulatorFetch({
           durationMs: env.SIMULATOR_DURATION_MS,
           linkTtlSeconds: env.SIMULATOR_LINK_TTL_SECONDS,
-          uploadsDir: path.join(env.dataDir, "uploads"),
+          uploads: getStorage,
         }),
         allowRootRelativeUrls: true,
       })

@@ -1,6 +1,6 @@
 import { MODEL_IDS, generationRequestSchema, fieldErrors, modelInfo, type ModelId } from "../models";
 import type { FetchLike } from "../foxapi/client";
-import { handleSimulatorUpload } from "./uploads";
+import { type UploadStorage, handleSimulatorUpload } from "./uploads";
 
 /**
  * A FoxAPI-compatible fake, reached through the real client via an injected `fetch`, so demo mode runs the same
@@ -20,8 +20,11 @@ import { handleSimulatorUpload } from "./uploads";
 export interface SimulatorOptions {
   durationMs: number;
   linkTtlSeconds: number;
-  /** Where `POST /v1/files/upload/stream` keeps files (`${DATA_DIR}/uploads`); without it uploads are refused. */
-  uploadsDir?: string;
+  /**
+   * Where `POST /v1/files/upload/stream` keeps files: the app's storage (`uploads/` under DATA_DIR, or the S3
+   * bucket); without it uploads are refused.
+   */
+  uploads?: UploadStorage;
   now?: () => number;
   random?: () => number;
 }
@@ -176,8 +179,8 @@ export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
     const url = new URL(req.url);
     if (req.method === "POST" && url.pathname === "/v1/videos/generations") return createTask(req);
     if (req.method === "POST" && url.pathname === "/v1/files/upload/stream")
-      return options.uploadsDir
-        ? handleSimulatorUpload(req, options.uploadsDir, now)
+      return options.uploads
+        ? handleSimulatorUpload(req, options.uploads, now)
         : error(503, "service_unavailable_error", "The simulator has nowhere to keep uploads.");
     const taskMatch = /^\/v1\/tasks\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && taskMatch) {

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
-import fs from "node:fs";
-import path from "node:path";
+import { Readable } from "node:stream";
+import type { Storage } from "../storage/types";
 import { MultipartError, MultipartReader, boundaryOf } from "../uploads/multipart";
 import {
   MAX_UPLOAD_BYTES,
@@ -15,8 +14,8 @@ import {
 
 /**
  * The simulator's `POST /v1/files/upload/stream` (contract §4): the same multipart form and answer as FoxAPI's,
- * with files kept under `${DATA_DIR}/uploads` and served by `/api/simulator/uploads/{name}` until they expire
- * after 72 h, like FoxAPI's. Stricter than the real one on purpose: since we serve these files from our own
+ * with files kept in our storage under `uploads/` (`${DATA_DIR}/uploads` on local disk, or the S3 bucket, so every
+ * replica serves them) and served by `/api/simulator/uploads/{name}` until they expire after 72 h, like FoxAPI's. Stricter than the real one on purpose: since we serve these files from our own
  * origin, only the media types the models take are stored, checked by content.
  */
 export const SIMULATOR_UPLOADS_PATH = "/api/simulator/uploads";
@@ -29,41 +28,45 @@ const json = (status: number, body: unknown) =>
 const error = (status: number, type: string, message: string, code?: string) =>
   json(status, { error: { message, type, ...(code ? { code } : {}) } });
 
-async function removeExpired(dir: string, now: number) {
-  let names: string[];
+/** Where the simulator keeps uploads: `getStorage()` in the app, a local folder's storage in tests. */
+export type UploadStorage = () => Promise<Storage>;
+
+const keyOf = (name: string) => `uploads/${name}`;
+
+/** Removes expired uploads (partial ones are the storage driver's to clean up). */
+async function removeExpired(storage: Storage, now: number) {
   try {
-    names = await fs.promises.readdir(dir);
+    for (const object of await storage.list("uploads/"))
+      if (now - object.lastModified.getTime() > UPLOAD_TTL_MS) await storage.delete(object.key);
   } catch {
-    return;
+    // raced with another request or replica; the next upload sweeps again
   }
-  await Promise.all(
-    names.map(async (name) => {
-      const file = path.join(dir, name);
-      try {
-        const stat = await fs.promises.stat(file);
-        // Expired uploads, and partial files left by a crash an hour ago.
-        const ttl = name.startsWith(".part-") ? 3_600_000 : UPLOAD_TTL_MS;
-        if (now - stat.mtimeMs > ttl) await fs.promises.rm(file, { force: true });
-      } catch {
-        // raced with another request
-      }
-    }),
-  );
 }
 
-export async function handleSimulatorUpload(req: Request, dir: string, now: () => number): Promise<Response> {
+/** Refuses an upload from inside the body stream: the put fails, so nothing is stored. */
+class Refusal extends Error {
+  constructor(readonly response: Response) {
+    super("upload refused");
+  }
+}
+
+export async function handleSimulatorUpload(
+  req: Request,
+  uploads: UploadStorage,
+  now: () => number,
+): Promise<Response> {
   const boundary = boundaryOf(req.headers.get("content-type"));
   if (!boundary || !req.body)
     return error(400, "invalid_request_error", "Send the file as multipart/form-data.");
+  const storage = await uploads();
   const reader = new MultipartReader(req.body, boundary);
-  await fs.promises.mkdir(dir, { recursive: true });
   const id = Array.from(randomBytes(12), (b) => (b % 36).toString(36)).join("");
-  const partial = path.join(dir, `.part-${id}`);
-  let out: fs.WriteStream | null = null;
+  let refusal: Refusal | undefined;
+  const refuse = (response: Response) => (refusal = new Refusal(response));
   try {
     let fileName: string | null = null;
     let type: UploadType | null = null;
-    let size = 0;
+    let stored: { name: string; filename: string; size: number } | null = null;
     for (;;) {
       const part = await reader.nextPart();
       if (!part) break;
@@ -82,84 +85,80 @@ export async function handleSimulatorUpload(req: Request, dir: string, now: () =
           "invalid_request_error",
           "The simulator stores only MP4, MOV, JPEG, PNG and WebP files.",
         );
-      const cap = MAX_UPLOAD_BYTES[type.kind];
-      out = fs.createWriteStream(partial, { flags: "wx" });
-      // Errors surface through the awaited drain/finish; a stream destroyed early must not crash the process.
-      out.on("error", () => undefined);
-      let head: Buffer | null = Buffer.alloc(0);
-      let chunk: Uint8Array | null;
-      while ((chunk = await reader.readChunk()) !== null) {
-        size += chunk.length;
-        if (size > cap)
-          return error(413, "file_too_large_error", "The file is too large.", "file_too_large_error");
-        if (head !== null) {
-          head = Buffer.concat([head, chunk]);
-          if (head.length < 12) continue;
-          if (!contentMatches(type, sniffType(head.subarray(0, 16))))
-            return error(422, "invalid_request_error", "The file's contents do not match its type.");
-          chunk = head;
-          head = null;
+      const kind = type;
+      const cap = MAX_UPLOAD_BYTES[kind.kind];
+      let size = 0;
+      // The bytes go straight into storage; a check that fails throws from inside the stream, which aborts the
+      // put (a temporary file removed, a multipart upload aborted): a refused file is never stored.
+      async function* checked(): AsyncGenerator<Uint8Array> {
+        let head: Buffer | null = Buffer.alloc(0);
+        let chunk: Uint8Array | null;
+        while ((chunk = await reader.readChunk()) !== null) {
+          size += chunk.length;
+          if (size > cap)
+            throw refuse(
+              error(413, "file_too_large_error", "The file is too large.", "file_too_large_error"),
+            );
+          if (head !== null) {
+            head = Buffer.concat([head, chunk]);
+            if (head.length < 12) continue;
+            if (!contentMatches(kind, sniffType(head.subarray(0, 16))))
+              throw refuse(error(422, "invalid_request_error", "The file's contents do not match its type."));
+            chunk = head;
+            head = null;
+          }
+          yield chunk;
         }
-        if (!out.write(chunk)) await once(out, "drain");
+        if (head !== null) {
+          if (size === 0) throw refuse(error(400, "invalid_request_error", "The file is empty."));
+          if (!contentMatches(kind, sniffType(head)))
+            throw refuse(error(422, "invalid_request_error", "The file's contents do not match its type."));
+          yield head;
+        }
       }
-      if (head !== null) {
-        if (!contentMatches(type, sniffType(head)))
-          return error(422, "invalid_request_error", "The file's contents do not match its type.");
-        if (head.length > 0) out.write(head);
-      }
-      out.end();
-      await once(out, "finish");
-      out = null;
+      const filename = sanitizeFileName(fileName ?? "upload", kind);
+      const name = `${id}-${filename}`;
+      await storage.put(keyOf(name), Readable.from(checked()), { maxBytes: cap, contentType: kind.mime });
+      stored = { name, filename, size };
       break;
     }
-    if (!type) return error(400, "invalid_request_error", "The form has no file field.");
-    if (size === 0) return error(400, "invalid_request_error", "The file is empty.");
-    const filename = sanitizeFileName(fileName ?? "upload", type);
-    const stored = `${id}-${filename}`;
-    await fs.promises.rename(partial, path.join(dir, stored));
-    void removeExpired(dir, now());
+    if (!type || !stored) return error(400, "invalid_request_error", "The form has no file field.");
+    void removeExpired(storage, now());
     return json(200, {
       id: `file-sim-${id}`,
-      filename,
-      url: `${SIMULATOR_UPLOADS_PATH}/${encodeURIComponent(stored)}`,
-      size,
+      filename: stored.filename,
+      url: `${SIMULATOR_UPLOADS_PATH}/${encodeURIComponent(stored.name)}`,
+      size: stored.size,
       created: Math.floor(now() / 1000),
     });
   } catch (err) {
+    if (refusal) return refusal.response;
     if (err instanceof MultipartError)
       return error(400, "invalid_request_error", `The upload could not be read: ${err.message}`);
     throw err;
   } finally {
-    if (out) {
-      const closed = once(out, "close").catch(() => undefined);
-      out.destroy();
-      await closed;
-    }
     await reader.cancel();
-    await fs.promises.rm(partial, { force: true });
   }
 }
 
-/** A stored upload's file and type, when the name is one the simulator made and the file is still there. */
-export function findSimulatorUpload(
-  dir: string,
+/**
+ * A stored upload's storage key, type and size, when the name is one the simulator made and the object is still
+ * there; an expired one is removed and answered `"expired"`.
+ */
+export async function findSimulatorUpload(
+  storage: Storage,
   name: string,
   now = Date.now(),
-): { file: string; type: UploadType } | "expired" | null {
+): Promise<{ key: string; type: UploadType; size: number } | "expired" | null> {
   if (!STORED_NAME.test(name) || name.includes("..")) return null;
   const type = declaredType(name, null);
   if (!type || sanitizeFileName(name.slice(13), type) !== name.slice(13)) return null;
-  const file = path.join(dir, name);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return null;
-  }
-  if (!stat.isFile()) return null;
-  if (now - stat.mtimeMs > UPLOAD_TTL_MS) {
-    fs.rmSync(file, { force: true });
+  const key = keyOf(name);
+  const info = await storage.stat(key);
+  if (!info) return null;
+  if (now - info.lastModified.getTime() > UPLOAD_TTL_MS) {
+    await storage.delete(key);
     return "expired";
   }
-  return { file, type };
+  return { key, type, size: info.size };
 }

@@ -7,6 +7,7 @@ import { guardedFetch } from "../net/guarded-fetch";
 import { isSimulatorResultUrl, openSimulatorResult } from "../simulator/files";
 import { createRateLimiter } from "../auth/rate-limit";
 import { type Db, openDb } from "../db";
+import { getStorage, resetStorageForTests } from "../storage";
 import { type ResultSource, createArchiver } from "./archive";
 import { createImageProber, createProbeCheck, createVideoProber } from "../media";
 import { type MediaChecker, createMediaChecker } from "./media-check";
@@ -88,7 +89,7 @@ export function getTaskService(): TaskService {
     store: getTaskStore(),
     client: getFoxClient(),
     minIntervalMs: getEnv().STATUS_MIN_INTERVAL_MS,
-    archiver: createArchiver({ dir: path.join(getEnv().dataDir, "results"), source: resultSource() }),
+    archiver: createArchiver({ storage: getStorage, source: resultSource() }),
     mediaCheck: mediaChecks(),
     maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
   });
@@ -110,7 +111,8 @@ let worker: ReturnType<typeof setInterval> | undefined;
  * restart never strands a task and a result is saved before its link dies even if no browser is open.
  */
 export function startBackgroundWorker(intervalMs = 5_000) {
-  if (worker) return;
+  // BACKGROUND_WORKER=off (serverless): the sweep route, called by a scheduler, does this work instead.
+  if (worker || !getEnv().BACKGROUND_WORKER) return;
   const run = () => {
     void getTaskService()
       .sweep()
@@ -131,4 +133,5 @@ export function resetTaskServiceForTests() {
   store = undefined;
   service = undefined;
   submitLimiter = undefined;
+  resetStorageForTests();
 }

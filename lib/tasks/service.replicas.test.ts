@@ -173,11 +173,10 @@ describe.each(engines)("two replicas over $name", ({ make }) => {
   it("a completed result is copied exactly once, whichever replicas notice it", async () => {
     let copies = 0;
     const archiver: Archiver = {
-      dir: "/nonexistent",
       async store(id) {
         copies++;
         await sleep(100);
-        return { path: `/results/${id}.mp4`, bytes: 1 };
+        return { path: `results/${id}.mp4`, bytes: 1 };
       },
     };
     const r = replicas({ archiver });

@@ -34,6 +34,15 @@ const ENV_NAMES = [
   "MAX_TASKS_PER_DAY",
   "DATABASE_URL",
   "SESSION_SECRET",
+  // Pinned so a shell that exported a bucket (for the storage suites) can't move route tests onto S3.
+  "S3_BUCKET",
+  "S3_ENDPOINT",
+  "S3_REGION",
+  "S3_ACCESS_KEY_ID",
+  "S3_SECRET_ACCESS_KEY",
+  "S3_FORCE_PATH_STYLE",
+  "BACKGROUND_WORKER",
+  "SWEEP_SECRET",
 ];
 
 export interface MediaRequest {
@@ -169,6 +178,14 @@ export function setupApp(options: AppOptions = {}): App {
         // A fresh database per test (SQLite in dataDir, or a schema of its own), whatever the shell has set.
         DATABASE_URL: app.databaseUrl,
         SESSION_SECRET: app.databaseUrl ? "route-tests-session-secret-0123456789abcdef" : undefined,
+        S3_BUCKET: undefined,
+        S3_ENDPOINT: undefined,
+        S3_REGION: undefined,
+        S3_ACCESS_KEY_ID: undefined,
+        S3_SECRET_ACCESS_KEY: undefined,
+        S3_FORCE_PATH_STYLE: undefined,
+        BACKGROUND_WORKER: undefined,
+        SWEEP_SECRET: undefined,
         ...env,
       });
     },

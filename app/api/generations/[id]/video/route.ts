@@ -1,6 +1,8 @@
 import { ApiError } from "@/lib/api/errors";
 import { withAccess } from "@/lib/api/route";
-import { serveFile } from "@/lib/http/serve-file";
+import { serveStored } from "@/lib/http/serve-file";
+import { getStorage } from "@/lib/storage";
+import { storedKeyOf } from "@/lib/tasks/archive";
 import { getTaskService } from "@/lib/tasks";
 import { downloadName } from "@/lib/tasks/naming";
 
@@ -26,7 +28,7 @@ export const GET = withAccess<{ id: string }>(async ({ request, params: { id } }
     record = await service.record(id);
   }
   if (record.archiveStatus === "stored" && record.archivePath) {
-    return serveFile(request, record.archivePath, {
+    return serveStored(request, await getStorage(), storedKeyOf(record.archivePath), {
       contentType: "video/mp4",
       downloadName: wantsDownload ? name : undefined,
       cacheControl: "private, max-age=86400",

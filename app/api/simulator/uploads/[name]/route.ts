@@ -1,8 +1,8 @@
-import path from "node:path";
 import { ApiError } from "@/lib/api/errors";
 import { withOpenAccess } from "@/lib/api/route";
 import { getEnv } from "@/lib/env";
-import { serveFile } from "@/lib/http/serve-file";
+import { serveStored } from "@/lib/http/serve-file";
+import { getStorage } from "@/lib/storage";
 import { findSimulatorUpload } from "@/lib/simulator/uploads";
 
 export const dynamic = "force-dynamic";
@@ -21,11 +21,12 @@ export const GET = withOpenAccess<{ name: string }>(
     } catch {
       throw new ApiError(404, "not_found", "No such upload.");
     }
-    const found = findSimulatorUpload(path.join(getEnv().dataDir, "uploads"), name);
+    const storage = await getStorage();
+    const found = await findSimulatorUpload(storage, name);
     if (found === "expired")
       throw new ApiError(410, "expired", "This upload has expired: uploads are kept for 72 hours.");
     if (!found) throw new ApiError(404, "not_found", "No such upload.");
-    const res = await serveFile(request, found.file, { contentType: found.type.mime });
+    const res = await serveStored(request, storage, found.key, { contentType: found.type.mime });
     // Files people uploaded are media, never a page: nothing in them may run on our origin.
     res.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
     return res;
