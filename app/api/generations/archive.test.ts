@@ -50,7 +50,9 @@ describe("results kept in our storage", { timeout: 60_000 }, () => {
     app.configure({
       FOXAPI_API_KEY: undefined,
       SIMULATOR_DURATION_MS: "500",
-      SIMULATOR_LINK_TTL_SECONDS: "1",
+      // Long enough for the copy to start on a loaded machine (a copy that meets a dead link is retried later,
+      // past this test's patience), short enough to wait out below.
+      SIMULATOR_LINK_TTL_SECONDS: "5",
     });
     const task = await submit({
       model: "veo-3.1-extend-fast",
@@ -67,7 +69,7 @@ describe("results kept in our storage", { timeout: 60_000 }, () => {
     await until(
       async () => (await simFiles.GET(request(link), params("name", "result-16x9.mp4"))).status,
       (s) => s === 410,
-      4000,
+      20_000,
     );
 
     const expected = fs.readFileSync(path.join(process.cwd(), "public/samples/result-16x9.mp4"));
