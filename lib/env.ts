@@ -123,6 +123,10 @@ const envSchema = z
         });
     }),
     DATABASE_POOL_SIZE: int("DATABASE_POOL_SIZE", 10, 1, 500),
+    // Live results (issue 16): open event streams per signed-in session and per server, and the heartbeat.
+    LIVE_STREAMS_PER_SESSION: int("LIVE_STREAMS_PER_SESSION", 6, 1, 100),
+    LIVE_STREAMS_MAX: int("LIVE_STREAMS_MAX", 2_000, 1, 100_000),
+    LIVE_HEARTBEAT_MS: int("LIVE_HEARTBEAT_MS", 15_000, 1_000, 120_000),
     ...s3Env,
   })
   .superRefine((env, ctx) => {

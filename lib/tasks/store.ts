@@ -232,6 +232,18 @@ export class TaskStore {
     return rows as ChangedTask[];
   }
 
+  /** A task with the number of its last change (for its live event). */
+  async getChanged(id: string): Promise<ChangedTask | undefined> {
+    const row = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select([...COLUMNS, "changeSeq"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row as ChangedTask | undefined;
+  }
+
   /** The latest change number (0 for an empty table): where a new stream starts. */
   async maxChangeSeq(): Promise<number> {
     const row = await (
