@@ -13,6 +13,8 @@ import { type TaskService, createTaskService } from "./service";
 import { TaskStore } from "./store";
 
 let service: TaskService | undefined;
+/** Set by the background worker: a server process follows running tasks itself (tests drive refreshes instead). */
+let followTasks = false;
 let store: TaskStore | undefined;
 let db: Db | undefined;
 
@@ -66,6 +68,7 @@ export function getTaskService(): TaskService {
     archiver: createArchiver({ dir: path.join(getEnv().dataDir, "results"), source: resultSource() }),
     mediaCheck: createMediaChecker({ allowLoopback: upstreamOnLoopback() }),
     maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
+    follow: followTasks,
   });
   return service;
 }
@@ -86,6 +89,7 @@ let worker: ReturnType<typeof setInterval> | undefined;
  */
 export function startBackgroundWorker(intervalMs = 5_000) {
   if (worker) return;
+  followTasks = true;
   const run = () => {
     void getTaskService()
       .sweep()
@@ -101,6 +105,8 @@ export function startBackgroundWorker(intervalMs = 5_000) {
 export function resetTaskServiceForTests() {
   if (worker) clearInterval(worker);
   worker = undefined;
+  followTasks = false;
+  void service?.stopFollowing();
   void db?.close();
   db = undefined;
   store = undefined;
