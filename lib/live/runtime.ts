@@ -2,8 +2,8 @@ import "server-only";
 import { getEnv } from "../env";
 import { getTaskStore } from "../tasks";
 import { toView } from "../tasks/service";
-import type { ChangedTask } from "../tasks/store";
-import { type ChangeBus, createInProcessBus, createPgBus } from "./bus";
+import { CHANGE_SINK, type ChangedTask } from "../tasks/store";
+import { type Change, type ChangeBus, createInProcessBus, createPgBus } from "./bus";
 import { type SseEvent, type SseHub, createSseHub } from "./sse";
 
 /*
@@ -13,9 +13,20 @@ import { type SseEvent, type SseHub, createSseHub } from "./sse";
  * every open stream here.
  */
 
-let hub: SseHub | undefined;
-let bus: Promise<ChangeBus> | undefined;
-const listeners = new Set<(event: SseEvent) => void>();
+/**
+ * Process-wide, not per module: Next bundles the instrumentation hook (boot, the worker) and the route handlers
+ * separately, each with its own copy of this module; one hub and one bus must serve them all.
+ */
+interface LiveState {
+  hub?: SseHub;
+  bus?: Promise<ChangeBus>;
+  listeners: Set<(event: SseEvent) => void>;
+}
+const STATE = Symbol.for("retake.live");
+function state(): LiveState {
+  const g = globalThis as { [STATE]?: LiveState };
+  return (g[STATE] ??= { listeners: new Set() });
+}
 
 /** A task's event: its whole current state (the page's `TaskView`), numbered by its last change. */
 export function taskEvent(row: ChangedTask): SseEvent {
@@ -24,12 +35,13 @@ export function taskEvent(row: ChangedTask): SseEvent {
 
 export function getLiveHub(): SseHub {
   const env = getEnv();
-  hub ??= createSseHub({
+  const s = state();
+  s.hub ??= createSseHub({
     maxPerSession: env.LIVE_STREAMS_PER_SESSION,
     maxTotal: env.LIVE_STREAMS_MAX,
     heartbeatMs: env.LIVE_HEARTBEAT_MS,
   });
-  return hub;
+  return s.hub;
 }
 
 /**
@@ -37,26 +49,27 @@ export function getLiveHub(): SseHub {
  * Changes are read back in the order they arrive (one chain), so a stream's ids only grow.
  */
 export function getChangeBus(): Promise<ChangeBus> {
-  bus ??= (async () => {
+  const s = state();
+  s.bus ??= (async () => {
     const env = getEnv();
-    const store = getTaskStore();
     const b = env.DATABASE_URL ? await createPgBus({ connection: env.DATABASE_URL }) : createInProcessBus();
     b.onGap(() => void getLiveHub().resync());
-    store.onChange((c) => {
+    (globalThis as { [CHANGE_SINK]?: unknown })[CHANGE_SINK] = (c: Change) => {
       b.publish(c).catch((err: unknown) =>
         console.error("[live] could not publish a change:", err instanceof Error ? err.message : err),
       );
-    });
+    };
     let chain = Promise.resolve();
     b.subscribe((c) => {
       chain = chain.then(async () => {
-        if (listeners.size === 0) return;
+        if (s.listeners.size === 0) return;
+        const store = getTaskStore();
         try {
           // The row may have changed again since: its state is then the newest, and so is its number.
           const row = await store.getChanged(c.taskId);
           if (!row) return;
           const event = taskEvent(row);
-          for (const l of [...listeners]) l(event);
+          for (const l of [...s.listeners]) l(event);
         } catch (err) {
           if (!store.conn.closed)
             console.error("[live] could not read a changed task:", err instanceof Error ? err.message : err);
@@ -66,11 +79,12 @@ export function getChangeBus(): Promise<ChangeBus> {
     registerShutdown();
     return b;
   })();
-  return bus;
+  return s.bus;
 }
 
 /** Every task event this process sees, for one stream; returns the unsubscribe. */
 export function subscribeTaskEvents(push: (event: SseEvent) => void): () => void {
+  const { listeners } = state();
   listeners.add(push);
   return () => void listeners.delete(push);
 }
@@ -84,15 +98,18 @@ const SHUTDOWN_HOOKS = Symbol.for("retake.shutdownHooks");
 function registerShutdown() {
   const g = globalThis as { [SHUTDOWN_HOOKS]?: (() => void | Promise<void>)[] };
   (g[SHUTDOWN_HOOKS] ??= []).push(async () => {
-    hub?.shutdown();
-    await (await bus)?.close();
+    const s = state();
+    s.hub?.shutdown();
+    await (await s.bus)?.close();
   });
 }
 
 export function resetLiveForTests() {
-  hub?.shutdown();
-  hub = undefined;
-  void bus?.then((b) => b.close());
-  bus = undefined;
-  listeners.clear();
+  const s = state();
+  s.hub?.shutdown();
+  s.hub = undefined;
+  void s.bus?.then((b) => b.close());
+  s.bus = undefined;
+  s.listeners.clear();
+  delete (globalThis as { [CHANGE_SINK]?: unknown })[CHANGE_SINK];
 }

@@ -13,8 +13,13 @@ import { type TaskService, createTaskService } from "./service";
 import { TaskStore } from "./store";
 
 let service: TaskService | undefined;
-/** Set by the background worker: a server process follows running tasks itself (tests drive refreshes instead). */
-let followTasks = false;
+/**
+ * Set by the background worker: a server process follows running tasks itself (tests drive refreshes instead).
+ * Process-wide: the route handlers' copy of this module (Next bundles them apart from the instrumentation hook
+ * that starts the worker) follows the tasks it submits too.
+ */
+const FOLLOW = Symbol.for("retake.followTasks");
+const flags = globalThis as { [FOLLOW]?: boolean };
 let store: TaskStore | undefined;
 let db: Db | undefined;
 
@@ -68,7 +73,7 @@ export function getTaskService(): TaskService {
     archiver: createArchiver({ dir: path.join(getEnv().dataDir, "results"), source: resultSource() }),
     mediaCheck: createMediaChecker({ allowLoopback: upstreamOnLoopback() }),
     maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
-    follow: followTasks,
+    follow: flags[FOLLOW] === true,
   });
   return service;
 }
@@ -89,7 +94,7 @@ let worker: ReturnType<typeof setInterval> | undefined;
  */
 export function startBackgroundWorker(intervalMs = 5_000) {
   if (worker) return;
-  followTasks = true;
+  flags[FOLLOW] = true;
   const run = () => {
     void getTaskService()
       .sweep()
@@ -105,7 +110,7 @@ export function startBackgroundWorker(intervalMs = 5_000) {
 export function resetTaskServiceForTests() {
   if (worker) clearInterval(worker);
   worker = undefined;
-  followTasks = false;
+  flags[FOLLOW] = false;
   void service?.stopFollowing();
   void db?.close();
   db = undefined;

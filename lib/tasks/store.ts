@@ -83,6 +83,16 @@ export type ChangedTask = TaskRecord & { changeSeq: number };
  */
 export const CHANGE_REORDER_MS = 5_000;
 
+type ChangeListener = (change: { taskId: string; seq: string }) => void;
+
+/**
+ * Where every store in the process also reports its changes (lib/live/runtime.ts sets it to the change bus). A
+ * process-wide slot rather than a module variable: Next bundles the instrumentation hook (the background worker)
+ * and the route handlers separately, each with its own copy of this module and its own store, and a change made
+ * by either must reach the streams.
+ */
+export const CHANGE_SINK = Symbol.for("retake.taskChangeSink");
+
 /**
  * The values that stamp a row with the next change number (issue 16): PostgreSQL's sequence; SQLite, whose one
  * writer holds the file's lock for the whole statement, `max + 1` in the same statement (indexed, so cheap).
@@ -130,7 +140,7 @@ export function storable<T extends Partial<TaskRecord>>(values: T): T {
  */
 export class TaskStore {
   readonly conn: Db;
-  private listeners = new Set<(change: { taskId: string; seq: string }) => void>();
+  private listeners = new Set<ChangeListener>();
 
   /** A database, or an SQLite file path (`:memory:` for tests) to open. */
   constructor(conn: Db | string) {
@@ -150,14 +160,17 @@ export class TaskStore {
    * Called after every committed visible change with the row's new change number: the service hands it to the
    * change bus. Returns the unsubscribe.
    */
-  onChange(listener: (change: { taskId: string; seq: string }) => void): () => void {
+  onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
 
   private emit(taskId: string, seq: number | undefined) {
     if (seq === undefined) return;
-    for (const l of [...this.listeners]) {
+    const sink = (globalThis as { [CHANGE_SINK]?: unknown })[CHANGE_SINK];
+    const listeners =
+      typeof sink === "function" ? [...this.listeners, sink as ChangeListener] : [...this.listeners];
+    for (const l of listeners) {
       try {
         l({ taskId, seq: String(seq) });
       } catch (err) {
