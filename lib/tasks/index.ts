@@ -19,6 +19,7 @@ let service: TaskService | undefined;
  * that starts the worker) follows the tasks it submits too.
  */
 const FOLLOW = Symbol.for("retake.followTasks");
+const SHUTDOWN_HOOKS = Symbol.for("retake.shutdownHooks");
 const flags = globalThis as { [FOLLOW]?: boolean };
 let store: TaskStore | undefined;
 let db: Db | undefined;
@@ -75,6 +76,13 @@ export function getTaskService(): TaskService {
     maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
     follow: flags[FOLLOW] === true,
   });
+  if (flags[FOLLOW]) {
+    // On SIGTERM (server.mjs runs these hooks first) the followed tasks' leases are released, so another replica
+    // takes them up at its next sweep instead of after the leases run out.
+    const followed = service;
+    const hooks = globalThis as { [SHUTDOWN_HOOKS]?: (() => Promise<void>)[] };
+    (hooks[SHUTDOWN_HOOKS] ??= []).push(() => followed.stopFollowing());
+  }
   return service;
 }
 

@@ -116,4 +116,41 @@ describe("following running tasks", () => {
     expect(b.isFollowing(task.id)).toBe(true);
     await b.stopFollowing();
   });
+
+  it("a follower that dies strands its task only until shortly after its next planned check", async () => {
+    const fox = upstream(600_000);
+    const store = new TaskStore(":memory:");
+    stores.push(store);
+    const a = createTaskService({ store, client: fox.client, minIntervalMs: 250, follow: true, owner: "a" });
+    const { task } = await a.submit({
+      model: "veo-3.1-extend",
+      prompt: "The camera keeps panning",
+      video_url: "https://example.com/a.mp4",
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(a.isFollowing(task.id)).toBe(true);
+    // B, 15 s later as its clock says (A "died": its timers never renew the lease B sees as run out).
+    const later = createTaskService({
+      store,
+      client: fox.client,
+      minIntervalMs: 250,
+      follow: true,
+      owner: "b",
+      now: () => Date.now() + 15_000,
+    });
+    const soon = createTaskService({
+      store,
+      client: fox.client,
+      minIntervalMs: 250,
+      follow: true,
+      owner: "c",
+      now: () => Date.now() + 1_000,
+    });
+    await soon.sweep();
+    expect(soon.isFollowing(task.id)).toBe(false);
+    await later.sweep();
+    expect(later.isFollowing(task.id)).toBe(true);
+    await a.stopFollowing();
+    await later.stopFollowing();
+  });
 });

@@ -113,6 +113,11 @@ const STUCK_SUBMIT_MS = 60_000;
  * Retry-After waits of up to 10 s), so a live holder keeps it; a dead one's runs out and another replica asks.
  */
 const STATUS_LEASE_MS = 60_000;
+/**
+ * A followed task's lease lasts until its next planned check plus this: if the follower dies (a crash, a hard
+ * kill), another replica's sweep takes the task up this soon after the check that didn't happen.
+ */
+const FOLLOW_LEASE_MARGIN_MS = 10_000;
 /** How long a result copy may hold its lease: the archiver's own time cap (5 min), with room. */
 const ARCHIVE_LEASE_MS = 6 * 60_000;
 
@@ -669,7 +674,20 @@ export function createTaskService(options: TaskServiceOptions) {
       const at = nextCheckAge(input, age, lastCheckAge, retryAfterMs);
       // Past the deadline the server stops following, as the browser's polling did; the sweep's slow pace remains.
       if (at === null || !following.has(record.id)) return await stopFollowing(record.id);
-      const timer = setTimeout(() => void check(record.id), Math.max(0, at - age));
+      const delay = Math.max(0, at - age);
+      // Held only until shortly after the next check, so a dead follower's task is not stranded for long.
+      const renewed = await store.acquireLease(
+        "status",
+        record.id,
+        owner,
+        now(),
+        delay + FOLLOW_LEASE_MARGIN_MS,
+      );
+      if (!renewed) {
+        following.delete(record.id);
+        return;
+      }
+      const timer = setTimeout(() => void check(record.id), delay);
       timer.unref();
       following.set(record.id, timer);
     } catch (err) {
