@@ -61,6 +61,10 @@ export function getChangeBus(): Promise<ChangeBus> {
     };
     let chain = Promise.resolve();
     b.subscribe((c) => {
+      if (c.seq === SESSION_ENDED) {
+        getLiveHub().closeSession(c.taskId, "signed_out");
+        return;
+      }
       chain = chain.then(async () => {
         if (s.listeners.size === 0) return;
         const store = getTaskStore();
@@ -80,6 +84,23 @@ export function getChangeBus(): Promise<ChangeBus> {
     return b;
   })();
   return s.bus;
+}
+
+/**
+ * A change numbered 0 never comes from the store (its numbers start at 1): on the bus it means "this session signed
+ * out", carrying the session id where a task id would be, so every replica ends that session's streams.
+ */
+const SESSION_ENDED = "0";
+
+/** Ends a signed-out session's streams on every replica (through the bus; this one included). */
+export async function endSessionStreams(sessionId: string): Promise<void> {
+  getLiveHub().closeSession(sessionId, "signed_out");
+  try {
+    await (await getChangeBus()).publish({ taskId: sessionId, seq: SESSION_ENDED });
+  } catch (err) {
+    // Other replicas' streams then end at their next reconnect, when the revoked cookie gets a 401.
+    console.error("[live] could not announce a sign-out:", err instanceof Error ? err.message : err);
+  }
 }
 
 /** Every task event this process sees, for one stream; returns the unsubscribe. */

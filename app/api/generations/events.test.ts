@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resetLiveForTests } from "@/lib/live/runtime";
+import { getChangeBus, resetLiveForTests } from "@/lib/live/runtime";
 import { type ParsedEvent, createSseParser } from "@/lib/live/testing/sse-client";
 import { getTaskStore } from "@/lib/tasks";
 import { type App, read, request, sessionCookie, setupApp, veoBody } from "@/lib/testing/app-harness";
@@ -130,6 +130,19 @@ describe("GET /api/generations/events", () => {
     await b.until(() => (b.ended ? true : undefined), "the stream to close");
     // And the revoked cookie can't open another.
     expect((await open(cookie).res).status).toBe(401);
+  });
+
+  it("a sign-out announced by another replica on the bus ends this replica's streams of that session", async () => {
+    const { cookie } = await signedInWithTask();
+    const stream = open(cookie);
+    const s = follow(await stream.res);
+    await s.until(() => s.got.find((e) => e.event === "ping"), "the opening ping");
+    // The cookie is `<name>=<session id>.<expires>.<mac>`.
+    const sessionId = cookie.split("=")[1]!.split(".")[0]!;
+    await (await getChangeBus()).publish({ taskId: sessionId, seq: "0" });
+    const end = await s.until(() => s.got.find((e) => e.event === "end"), "the end event");
+    expect(JSON.parse(end.data)).toMatchObject({ reason: "signed_out" });
+    await s.until(() => (s.ended ? true : undefined), "the stream to close");
   });
 
   it("refuses a malformed Last-Event-ID with a clear error", async () => {

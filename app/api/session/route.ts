@@ -14,7 +14,7 @@ import { ApiError, readJson } from "@/lib/api/errors";
 import { sessionFromCookieHeader, sessionKey } from "@/lib/api/guards";
 import { withOpenAccess } from "@/lib/api/route";
 import { getEnv } from "@/lib/env";
-import { getLiveHub } from "@/lib/live/runtime";
+import { endSessionStreams } from "@/lib/live/runtime";
 import { getDb } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
@@ -74,8 +74,8 @@ export const DELETE = withOpenAccess(
     const cookie = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
     if (id && id !== "anonymous" && cookie) {
       await revokeSession(getDb(), id);
-      // Its live streams end with an `end` event, so those pages stop instead of reconnecting.
-      getLiveHub().closeSession(id, "signed_out");
+      // Its live streams, on every replica, end with an `end` event, so those pages stop instead of reconnecting.
+      await endSessionStreams(id);
     }
     const res = NextResponse.json({ signedIn: false });
     res.headers.append("Set-Cookie", sessionCookieHeader("", { secure: isHttps(request), maxAgeSeconds: 0 }));
