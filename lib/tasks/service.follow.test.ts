@@ -153,4 +153,27 @@ describe("following running tasks", () => {
     await a.stopFollowing();
     await later.stopFollowing();
   });
+
+  it("past the schedule's 30-minute deadline a task is no longer followed, but the sweep still asks about it", async () => {
+    const fox = upstream(3_600_000);
+    const store = new TaskStore(":memory:");
+    stores.push(store);
+    const a = createTaskService({ store, client: fox.client, minIntervalMs: 250, owner: "a" });
+    const { task } = await a.submit({
+      model: "veo-3.1-extend",
+      prompt: "The camera keeps panning",
+      video_url: "https://example.com/a.mp4",
+    });
+    const later = createTaskService({
+      store,
+      client: fox.client,
+      minIntervalMs: 250,
+      follow: true,
+      owner: "b",
+      now: () => Date.now() + 31 * 60_000,
+    });
+    expect((await later.sweep()).refreshed).toBe(1);
+    expect(later.isFollowing(task.id)).toBe(false);
+    expect(fox.reads).toHaveLength(1);
+  });
 });

@@ -17,7 +17,13 @@ import {
 } from "../foxapi/normalize";
 import { randomUUID } from "node:crypto";
 import { ApiError, storedApiError } from "../api/errors";
-import { type DurationSummary, historyKey, nextCheckAge, summarizeDurations } from "../live/schedule";
+import {
+  type DurationSummary,
+  SCHEDULE_DEADLINE_MS,
+  historyKey,
+  nextCheckAge,
+  summarizeDurations,
+} from "../live/schedule";
 import type { Archiver } from "./archive";
 import type { MediaChecker } from "./media-check";
 import { type Submission, createSubmissions, hashRequest, secondsToNextDay } from "./submissions";
@@ -584,8 +590,9 @@ export function createTaskService(options: TaskServiceOptions) {
     // Claimed with a lease (SKIP LOCKED on PostgreSQL): replicas sweeping together take different tasks, and a
     // task whose replica died is taken again once its lease runs out.
     for (const record of await store.claimUnfinished(owner, now(), STATUS_LEASE_MS, limit)) {
-      if (options.follow) {
+      if (options.follow && now() - record.createdAt <= SCHEDULE_DEADLINE_MS) {
         // Claimed means its lease is ours: follow it from here on (a task whose follower died is taken up again).
+        // Past the schedule's deadline the sweep's own slow pace below keeps asking, as before.
         follow(record);
         continue;
       }
