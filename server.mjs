@@ -107,6 +107,12 @@ async function main() {
     stopping = true;
     // Stop taking connections, let requests in flight finish (idle keep-alive sockets are closed at once), then
     // let Next clean up. A download that outlasts the grace period is cut rather than holding the exit forever.
+    // Live event streams never finish by themselves: the app ends them first (lib/live/runtime.ts registers the
+    // hook), so the pages reconnect elsewhere and the grace period is left to downloads and uploads.
+    for (const hook of globalThis[Symbol.for("retake.shutdownHooks")] ?? [])
+      Promise.resolve()
+        .then(hook)
+        .catch((err) => console.error("[shutdown]", err));
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {

@@ -91,12 +91,36 @@ test("no page, route or header of a server holding the key ever shows it", async
       await checkResponse(route, await fetch(`${server.url}${route}`, { redirect: "manual" }));
     }
 
+    // The live event stream: resumed from the start, it replays every task's state (the failed one's message
+    // included). It never ends, so what it sends in its first 1.5 s is what is checked.
+    const events = await fetch(`${server.url}/api/generations/events`, { headers: { "Last-Event-ID": "0" } });
+    check("events headers", JSON.stringify([...events.headers.entries()]));
+    const reader = events.body!.getReader();
+    const decoder = new TextDecoder();
+    let streamed = "";
+    const until = Date.now() + 1_500;
+    for (;;) {
+      const left = until - Date.now();
+      if (left <= 0) break;
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), left)),
+      ]);
+      if (!chunk || chunk.done) break;
+      streamed += decoder.decode(chunk.value, { stream: true });
+    }
+    await reader.cancel();
+    check("events body", streamed);
+    expect(streamed).toContain("event: task");
+
     // And everything a browser loads while using the studio and a task page.
     const bodies: Promise<void>[] = [];
     page.on("response", (res) => {
       check(`browser ${res.url()} headers`, JSON.stringify(res.headers()));
-      // Media bodies stream for as long as a player wants them; everything else is read whole.
-      if ((res.headers()["content-type"] ?? "").startsWith("video/")) return;
+      // Media bodies stream for as long as a player wants them, and the live event stream never ends (it is read
+      // below, for a bounded time); everything else is read whole.
+      const type = res.headers()["content-type"] ?? "";
+      if (type.startsWith("video/") || type.startsWith("text/event-stream")) return;
       bodies.push(
         res
           .body()

@@ -1,4 +1,5 @@
 import { ConfigError, getEnv } from "./env";
+import { getChangeBus } from "./live/runtime";
 import { getDb, startBackgroundWorker } from "./tasks";
 import { allowLongUploads } from "./uploads/server-timeouts";
 
@@ -29,5 +30,9 @@ export function boot() {
     process.exit(1);
   });
   startBackgroundWorker();
+  // Live results: this replica's changes reach pages on every replica, even before a page connects here.
+  getChangeBus().catch((err: unknown) =>
+    console.error("[live] the change bus did not start:", err instanceof Error ? err.message : err),
+  );
   allowLongUploads();
 }

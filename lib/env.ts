@@ -136,6 +136,10 @@ const envSchema = z
           message: "SWEEP_SECRET must be at least 32 characters (for example: openssl rand -base64 32).",
         });
     }),
+    // Live results (issue 16): open event streams per signed-in session and per server, and the heartbeat.
+    LIVE_STREAMS_PER_SESSION: int("LIVE_STREAMS_PER_SESSION", 6, 1, 100),
+    LIVE_STREAMS_MAX: int("LIVE_STREAMS_MAX", 2_000, 1, 100_000),
+    LIVE_HEARTBEAT_MS: int("LIVE_HEARTBEAT_MS", 15_000, 1_000, 120_000),
     ...s3Env,
   })
   .superRefine((env, ctx) => {

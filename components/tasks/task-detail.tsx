@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { modelInfo, sourceUrl } from "@/lib/models/catalog";
 import { fetchLineage, taskKeys } from "@/lib/client/api";
+import { useLiveMode } from "@/lib/client/live";
 import { taskQueryOptions } from "@/lib/client/queries";
 import { isFinished } from "@/lib/tasks/polling";
 import type { TaskLineage, TaskView } from "@/lib/tasks/types";
@@ -118,7 +119,8 @@ const actionClass =
 
 /** The task page's live body: follows the task while unfinished; before and after, settings, actions, chain. */
 export function TaskDetail({ initial, initialLineage }: { initial: TaskView; initialLineage: TaskLineage }) {
-  const query = useQuery(taskQueryOptions(initial));
+  const live = useLiveMode();
+  const query = useQuery(taskQueryOptions(initial, live));
   const task = query.data;
   const lineage = useQuery({
     queryKey: taskKeys.lineage(task.id),

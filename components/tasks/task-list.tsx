@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQueries } from "@tanstack/react-query";
 import { useDeferredValue, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { type TaskFilters, fetchTasks, taskKeys } from "@/lib/client/api";
+import { useLiveMode } from "@/lib/client/live";
 import { taskQueryOptions } from "@/lib/client/queries";
 import { MODEL_IDS, modelInfo } from "@/lib/models/catalog";
 import { isFinished } from "@/lib/tasks/polling";
@@ -43,7 +44,8 @@ export function TaskList({
     placeholderData: (previous) => previous,
   });
   const tasks = list.data?.pages.flatMap((p) => p.tasks) ?? [];
-  const queries = useQueries({ queries: tasks.map((t) => taskQueryOptions(t)) });
+  const liveMode = useLiveMode();
+  const queries = useQueries({ queries: tasks.map((t) => taskQueryOptions(t, liveMode)) });
   const live = queries.map((query, i) => query.data ?? tasks[i]!);
   const running = live.filter((t) => !isFinished(t)).length;
 

@@ -81,6 +81,12 @@ export const POSTGRES_MIGRATIONS: string[] = [
      tokens DOUBLE PRECISION NOT NULL,
      at BIGINT NOT NULL
    );`,
+  // Live results (issue 16): one sequence numbers every change a page should see, for Last-Event-ID resume. The
+  // column's default takes a number, which also numbers existing rows once.
+  `CREATE SEQUENCE task_change_seq;
+   ALTER TABLE tasks ADD COLUMN change_seq BIGINT NOT NULL DEFAULT nextval('task_change_seq');
+   ALTER TABLE tasks ADD COLUMN changed_at BIGINT;
+   CREATE INDEX tasks_by_change ON tasks (change_seq);`,
 ];
 
 /** Any fixed number: every replica takes the same advisory lock, so only one migrates and the rest wait. */

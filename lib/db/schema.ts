@@ -38,6 +38,10 @@ export interface TasksTable {
   /** Who is copying this task's result until `archiveLeaseUntil`. */
   archiveLeaseOwner: string | null;
   archiveLeaseUntil: number | null;
+  /** The global change number of this row's last visible change (issue 16: SSE event ids and resume). */
+  changeSeq: Generated<number>;
+  /** When that change was written (epoch ms): PostgreSQL may commit numbers out of order, see `changesSince`. */
+  changedAt: number | null;
 }
 
 export interface SubmissionsTable {

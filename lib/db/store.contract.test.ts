@@ -241,6 +241,48 @@ describe.each(engines)("store contract: $name", (engine) => {
     });
   });
 
+  describe("change log (live results)", () => {
+    it("every insert and update takes a new, growing number; changesSince resumes after one, oldest first, each task once", async () => {
+      const seen: { taskId: string; seq: string }[] = [];
+      tasks.onChange((c) => seen.push(c));
+      expect(await tasks.maxChangeSeq()).toBe(0);
+      await tasks.insert(task("c-1"));
+      await tasks.insert(task("c-2"));
+      const afterInserts = await tasks.maxChangeSeq();
+      await tasks.update("c-1", { status: "processing", progress: 30 });
+      await tasks.update("c-1", { progress: 60 });
+      await tasks.update("c-2", { archiveStatus: "pending" });
+      expect(seen.map((c) => c.taskId)).toEqual(["c-1", "c-2", "c-1", "c-1", "c-2"]);
+      const seqs = seen.map((c) => Number(c.seq));
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      expect(new Set(seqs).size).toBe(5);
+      expect(await tasks.maxChangeSeq()).toBe(seqs.at(-1));
+
+      // A reader that saw the inserts gets each changed task once, with its latest state, in change order.
+      // (PostgreSQL also repeats rows changed in the last few seconds: commit order may differ from numbering.)
+      const since = await tasks.changesSince(afterInserts, 100);
+      const fresh = since.filter((r) => r.changeSeq > afterInserts);
+      expect(fresh.map((r) => [r.id, r.progress, r.archiveStatus])).toEqual([
+        ["c-1", 60, null],
+        ["c-2", 0, "pending"],
+      ]);
+      expect(fresh.map((r) => r.changeSeq)).toEqual([seqs[3], seqs[4]]);
+      expect(await tasks.changesSince(0, 1)).toHaveLength(1);
+      if (engine.name === "sqlite") expect(await tasks.changesSince(seqs[4]!, 100)).toEqual([]);
+    });
+
+    it("a task created by a submit is numbered too, and announce() publishes its number", async () => {
+      const seen: string[] = [];
+      tasks.onChange((c) => seen.push(`${c.taskId}@${c.seq}`));
+      const r = await reserve("s", "k", "h");
+      await subs.recordCreated(r.kind === "new" ? r.submission.id : -1, task("c-sub"));
+      const seq = await tasks.maxChangeSeq();
+      expect(seq).toBeGreaterThan(0);
+      await tasks.announce("c-sub");
+      expect(seen).toEqual([`c-sub@${String(seq)}`]);
+    });
+  });
+
   describe("submissions and the daily cap", () => {
     it("a new key is reserved once; the same key and body is 'existing', a different body 'mismatch'", async () => {
       const first = await reserve("s1", "k", "h1");
@@ -479,7 +521,7 @@ describe.each(engines)("store contract: $name", (engine) => {
           const rows = await sql<{ version: number }>`SELECT version FROM schema_migrations`.execute(
             opened[0]!.kysely,
           );
-          expect(rows.rows.map((r) => Number(r.version))).toEqual([1]);
+          expect(rows.rows.map((r) => Number(r.version))).toEqual([1, 2]);
         } finally {
           await schema.drop();
         }
@@ -489,7 +531,7 @@ describe.each(engines)("store contract: $name", (engine) => {
           const a = openDb({ file });
           const b = openDb({ file });
           const version = await sql<{ user_version: number }>`PRAGMA user_version`.execute(b.kysely);
-          expect(Object.values(version.rows[0]!)[0]).toBe(5);
+          expect(Object.values(version.rows[0]!)[0]).toBe(6);
           await a.close();
           await b.close();
         } finally {

@@ -15,6 +15,14 @@ import { type TaskService, createTaskService } from "./service";
 import { TaskStore } from "./store";
 
 let service: TaskService | undefined;
+/**
+ * Set by the background worker: a server process follows running tasks itself (tests drive refreshes instead).
+ * Process-wide: the route handlers' copy of this module (Next bundles them apart from the instrumentation hook
+ * that starts the worker) follows the tasks it submits too.
+ */
+const FOLLOW = Symbol.for("retake.followTasks");
+const SHUTDOWN_HOOKS = Symbol.for("retake.shutdownHooks");
+const flags = globalThis as { [FOLLOW]?: boolean };
 let store: TaskStore | undefined;
 let db: Db | undefined;
 
@@ -92,7 +100,15 @@ export function getTaskService(): TaskService {
     archiver: createArchiver({ storage: getStorage, source: resultSource() }),
     mediaCheck: mediaChecks(),
     maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
+    follow: flags[FOLLOW] === true,
   });
+  if (flags[FOLLOW]) {
+    // On SIGTERM (server.mjs runs these hooks first) the followed tasks' leases are released, so another replica
+    // takes them up at its next sweep instead of after the leases run out.
+    const followed = service;
+    const hooks = globalThis as { [SHUTDOWN_HOOKS]?: (() => Promise<void>)[] };
+    (hooks[SHUTDOWN_HOOKS] ??= []).push(() => followed.stopFollowing());
+  }
   return service;
 }
 
@@ -111,8 +127,10 @@ let worker: ReturnType<typeof setInterval> | undefined;
  * restart never strands a task and a result is saved before its link dies even if no browser is open.
  */
 export function startBackgroundWorker(intervalMs = 5_000) {
-  // BACKGROUND_WORKER=off (serverless): the sweep route, called by a scheduler, does this work instead.
+  // BACKGROUND_WORKER=off (serverless): the sweep route, called by a scheduler, does this work instead, and no
+  // process follows tasks between requests.
   if (worker || !getEnv().BACKGROUND_WORKER) return;
+  flags[FOLLOW] = true;
   const run = () => {
     void getTaskService()
       .sweep()
@@ -128,6 +146,8 @@ export function startBackgroundWorker(intervalMs = 5_000) {
 export function resetTaskServiceForTests() {
   if (worker) clearInterval(worker);
   worker = undefined;
+  flags[FOLLOW] = false;
+  void service?.stopFollowing();
   void db?.close();
   db = undefined;
   store = undefined;

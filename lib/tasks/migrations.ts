@@ -84,4 +84,10 @@ export const MIGRATIONS: string[] = [
      tokens REAL NOT NULL,
      at INTEGER NOT NULL
    );`,
+  // Live results (issue 16): every change a page should see takes the next number of one global counter, so a
+  // page that reconnects asks for "everything after N" in one indexed query. Existing rows are numbered once.
+  `ALTER TABLE tasks ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE tasks ADD COLUMN changed_at INTEGER;
+   UPDATE tasks SET change_seq = rowid, changed_at = updated_at;
+   CREATE INDEX tasks_by_change ON tasks (change_seq);`,
 ];

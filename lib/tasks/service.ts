@@ -17,6 +17,13 @@ import {
 } from "../foxapi/normalize";
 import { randomUUID } from "node:crypto";
 import { ApiError, storedApiError } from "../api/errors";
+import {
+  type DurationSummary,
+  SCHEDULE_DEADLINE_MS,
+  historyKey,
+  nextCheckAge,
+  summarizeDurations,
+} from "../live/schedule";
 import type { Archiver } from "./archive";
 import type { MediaChecker } from "./media-check";
 import { type Submission, createSubmissions, hashRequest, secondsToNextDay } from "./submissions";
@@ -42,6 +49,12 @@ export interface TaskServiceOptions {
   answerWithinMs?: number;
   /** Names this process in the leases it takes (a random id by default): one replica of several. */
   owner?: string;
+  /**
+   * Live results (issue 16): the server follows each running task itself, on the schedule of lib/live/schedule.ts,
+   * holding its status lease throughout (one follower per task across replicas); viewers' reads then answer what
+   * is stored. Off by default so tests drive refreshes themselves; the app turns it on.
+   */
+  follow?: boolean;
 }
 
 export interface SubmitMeta {
@@ -73,6 +86,31 @@ const OUTCOME_UNKNOWN = new Set<string>([
   "upstream_timeout",
 ]);
 
+/** Durations remembered per history key: the schedule looks at the last 20 of the same model and settings. */
+const HISTORY_SIZE = 20;
+
+/**
+ * The settings that change how long a task takes (duration, resolution, audio…): the request's short scalar
+ * fields, without the prompt, links and seeds, which don't.
+ */
+function settingsOf(input: string): Record<string, string | number | boolean | null> {
+  let request: Record<string, unknown>;
+  try {
+    request = JSON.parse(input) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(request)) {
+    if (key === "model" || /prompt|url|image|video|seed/i.test(key)) continue;
+    if (typeof value === "number" || typeof value === "boolean") out[key] = value;
+    else if (typeof value === "string" && value.length <= 40 && !value.includes("://")) out[key] = value;
+  }
+  return out;
+}
+
+const keyOf = (r: Pick<TaskRecord, "model" | "input">) => historyKey(r.model, settingsOf(r.input));
+
 /** A submit still marked "sending" after this long, with nothing in flight, lost its process. */
 const STUCK_SUBMIT_MS = 60_000;
 
@@ -81,6 +119,11 @@ const STUCK_SUBMIT_MS = 60_000;
  * Retry-After waits of up to 10 s), so a live holder keeps it; a dead one's runs out and another replica asks.
  */
 const STATUS_LEASE_MS = 60_000;
+/**
+ * A followed task's lease lasts until its next planned check plus this: if the follower dies (a crash, a hard
+ * kill), another replica's sweep takes the task up this soon after the check that didn't happen.
+ */
+const FOLLOW_LEASE_MARGIN_MS = 10_000;
 /** How long a result copy may hold its lease: the archiver's own time cap (5 min), with room. */
 const ARCHIVE_LEASE_MS = 6 * 60_000;
 
@@ -348,7 +391,10 @@ export function createTaskService(options: TaskServiceOptions) {
       return toView(existing);
     }
     await submissions.recordCreated(submissionId, record);
+    // The row was written in the submit's transaction: announce it now, so open pages list it at once.
+    await store.announce(record.id).catch(() => undefined);
     if (record.status === "completed") void archive(record.id);
+    else if (options.follow) void startFollowing(record.id);
     return toView(record);
   }
 
@@ -437,7 +483,8 @@ export function createTaskService(options: TaskServiceOptions) {
    */
   async function refresh(id: string): Promise<TaskView> {
     const record = await getRecord(id);
-    if (isTerminal(record.status) || isFresh(record)) return toView(record);
+    // Followed here on its schedule: what is stored is what the follower last heard, and viewers add no calls.
+    if (isTerminal(record.status) || isFresh(record) || following.has(id)) return toView(record);
     const { promise, startedAt } = refreshShared(record);
     const waitMs = Math.max(0, answerWithinMs - (Date.now() - startedAt));
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -543,6 +590,12 @@ export function createTaskService(options: TaskServiceOptions) {
     // Claimed with a lease (SKIP LOCKED on PostgreSQL): replicas sweeping together take different tasks, and a
     // task whose replica died is taken again once its lease runs out.
     for (const record of await store.claimUnfinished(owner, now(), STATUS_LEASE_MS, limit)) {
+      if (options.follow && now() - record.createdAt <= SCHEDULE_DEADLINE_MS) {
+        // Claimed means its lease is ours: follow it from here on (a task whose follower died is taken up again).
+        // Past the schedule's deadline the sweep's own slow pace below keeps asking, as before.
+        follow(record);
+        continue;
+      }
       if (isFresh(record)) {
         await store.releaseLease("status", record.id, owner);
         continue;
@@ -557,6 +610,133 @@ export function createTaskService(options: TaskServiceOptions) {
     const due = await store.archiveDue(now(), limit);
     await Promise.all(due.map((r) => archive(r.id)));
     return { refreshed, archived: due.length };
+  }
+
+  /*
+   * Following (issue 16). A followed task's status lease is held by this process from one check to the next (each
+   * check renews it; the longest gap in the schedule is 20 s against a 60 s lease), so no other replica asks
+   * about it, and if this process dies the lease runs out and another replica's sweep takes the task up again.
+   */
+  const following = new Map<string, ReturnType<typeof setTimeout> | null>();
+  const durations = new Map<string, number[]>();
+
+  async function historyFor(record: TaskRecord): Promise<DurationSummary | null> {
+    const key = keyOf(record);
+    let list = durations.get(key);
+    if (!list) {
+      // After a restart the history comes from the store: the latest completed tasks of the same model.
+      const rows = await store.list({ limit: 100, model: record.model, status: "completed" });
+      list = rows
+        .filter((r) => r.completedAt !== null && keyOf(r) === key)
+        .slice(0, HISTORY_SIZE)
+        .map((r) => r.completedAt! - r.createdAt)
+        .reverse();
+      durations.set(key, list);
+    }
+    return summarizeDurations(list);
+  }
+
+  function recordDuration(record: TaskRecord) {
+    if (record.completedAt === null) return;
+    const key = keyOf(record);
+    const list = durations.get(key) ?? [];
+    list.push(record.completedAt - record.createdAt);
+    if (list.length > HISTORY_SIZE) list.splice(0, list.length - HISTORY_SIZE);
+    durations.set(key, list);
+  }
+
+  async function startFollowing(id: string) {
+    try {
+      const leased = await store.acquireLease("status", id, owner, now(), STATUS_LEASE_MS);
+      if (leased) follow(leased);
+    } catch (err) {
+      if (!store.conn.closed)
+        console.error("[follow] could not start following:", err instanceof Error ? err.message : err);
+    }
+  }
+
+  /** Follows a task whose status lease this process holds. */
+  function follow(record: TaskRecord) {
+    if (following.has(record.id)) return;
+    following.set(record.id, null);
+    const lastCheck = record.checkedAt === null ? null : Math.max(0, record.checkedAt - record.createdAt);
+    void plan(record, lastCheck, 0);
+  }
+
+  async function stopFollowing(id: string) {
+    const timer = following.get(id);
+    if (timer) clearTimeout(timer);
+    following.delete(id);
+    await store.releaseLease("status", id, owner).catch(() => undefined);
+  }
+
+  async function plan(record: TaskRecord, lastCheckAge: number | null, retryAfterMs: number) {
+    try {
+      const input = {
+        history: await historyFor(record),
+        hintSeconds: record.estimatedSeconds,
+        minIntervalMs,
+      };
+      const age = now() - record.createdAt;
+      const at = nextCheckAge(input, age, lastCheckAge, retryAfterMs);
+      // Past the deadline the server stops following, as the browser's polling did; the sweep's slow pace remains.
+      if (at === null || !following.has(record.id)) return await stopFollowing(record.id);
+      const delay = Math.max(0, at - age);
+      // Held only until shortly after the next check, so a dead follower's task is not stranded for long.
+      const renewed = await store.acquireLease(
+        "status",
+        record.id,
+        owner,
+        now(),
+        delay + FOLLOW_LEASE_MARGIN_MS,
+      );
+      if (!renewed) {
+        following.delete(record.id);
+        return;
+      }
+      const timer = setTimeout(() => void check(record.id), delay);
+      timer.unref();
+      following.set(record.id, timer);
+    } catch (err) {
+      await stopFollowing(record.id);
+      if (!store.conn.closed)
+        console.error("[follow] could not plan a check:", err instanceof Error ? err.message : err);
+    }
+  }
+
+  async function check(id: string) {
+    try {
+      const leased = await store.acquireLease("status", id, owner, now(), STATUS_LEASE_MS);
+      if (!leased) {
+        // Another replica holds it (our lease ran out while this process stalled): it follows the task now.
+        following.delete(id);
+        return;
+      }
+      if (isTerminal(leased.status)) return await stopFollowing(id);
+      const checkAge = now() - leased.createdAt;
+      let retryAfterMs = 0;
+      try {
+        await askUpstream(leased);
+      } catch (err) {
+        // Recorded on the task; a 429's Retry-After pushes the next check out.
+        retryAfterMs = err instanceof UpstreamError ? (err.options.retryAfterMs ?? 0) : 0;
+      }
+      const after = await store.get(id);
+      if (!after || isTerminal(after.status)) {
+        if (after?.status === "completed") recordDuration(after);
+        return await stopFollowing(id);
+      }
+      await plan(after, checkAge, retryAfterMs);
+    } catch (err) {
+      await stopFollowing(id);
+      if (!store.conn.closed)
+        console.error("[follow] a check failed:", err instanceof Error ? err.message : err);
+    }
+  }
+
+  /** Stops following everything (shutdown, tests); the leases are released so another replica takes over. */
+  async function stopAll() {
+    await Promise.all([...following.keys()].map((id) => stopFollowing(id)));
   }
 
   /** A task's chain: its ancestors (oldest first), itself, and what was made from it. */
@@ -585,6 +765,8 @@ export function createTaskService(options: TaskServiceOptions) {
     archive,
     sweep,
     lineage,
+    stopFollowing: stopAll,
+    isFollowing: (id: string) => following.has(id),
     get: async (id: string) => toView(await getRecord(id)),
     record: getRecord,
   };

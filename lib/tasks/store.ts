@@ -1,5 +1,5 @@
-import { type Kysely, sql } from "kysely";
-import { type Database, type Db, openDb } from "../db";
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import { type Database, type Db, type Engine, openDb } from "../db";
 import type { TaskStatus } from "../foxapi/normalize";
 
 /** A row of the `tasks` table, in camelCase (its leases are the store's business, not the record's). */
@@ -73,6 +73,40 @@ const COLUMNS = [
 
 const UNFINISHED = ["completed", "failed"];
 
+/** A row as the change log hands it out: its state and the number of its last visible change. */
+export type ChangedTask = TaskRecord & { changeSeq: number };
+
+/**
+ * PostgreSQL takes sequence numbers before commit, so two writers can commit 8 before 7; a reader resuming after 8
+ * would then miss 7. `changesSince` also returns the rows changed this recently, whatever their number (a repeat
+ * is harmless: an event is a task's whole state).
+ */
+export const CHANGE_REORDER_MS = 5_000;
+
+type ChangeListener = (change: { taskId: string; seq: string }) => void;
+
+/**
+ * Where every store in the process also reports its changes (lib/live/runtime.ts sets it to the change bus). A
+ * process-wide slot rather than a module variable: Next bundles the instrumentation hook (the background worker)
+ * and the route handlers separately, each with its own copy of this module and its own store, and a change made
+ * by either must reach the streams.
+ */
+export const CHANGE_SINK = Symbol.for("retake.taskChangeSink");
+
+/**
+ * The values that stamp a row with the next change number (issue 16): PostgreSQL's sequence; SQLite, whose one
+ * writer holds the file's lock for the whole statement, `max + 1` in the same statement (indexed, so cheap).
+ */
+export function changeStamp(engine: Engine): { changeSeq: RawBuilder<number>; changedAt: number } {
+  return {
+    changeSeq:
+      engine === "postgres"
+        ? sql<number>`nextval('task_change_seq')`
+        : sql<number>`(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM tasks)`,
+    changedAt: Date.now(),
+  };
+}
+
 /** Columns that are 32-bit INTEGER in PostgreSQL (the other numbers are BIGINT). */
 const INT32 = new Set<string>(["progress", "estimatedSeconds", "archiveAttempts"]);
 
@@ -106,6 +140,7 @@ export function storable<T extends Partial<TaskRecord>>(values: T): T {
  */
 export class TaskStore {
   readonly conn: Db;
+  private listeners = new Set<ChangeListener>();
 
   /** A database, or an SQLite file path (`:memory:` for tests) to open. */
   constructor(conn: Db | string) {
@@ -121,8 +156,50 @@ export class TaskStore {
     return this.conn.kysely;
   }
 
+  /**
+   * Called after every committed visible change with the row's new change number: the service hands it to the
+   * change bus. Returns the unsubscribe.
+   */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private emit(taskId: string, seq: number | undefined) {
+    if (seq === undefined) return;
+    const sink = (globalThis as { [CHANGE_SINK]?: unknown })[CHANGE_SINK];
+    const listeners =
+      typeof sink === "function" ? [...this.listeners, sink as ChangeListener] : [...this.listeners];
+    for (const l of listeners) {
+      try {
+        l({ taskId, seq: String(seq) });
+      } catch (err) {
+        console.error("[tasks] a change listener failed:", err instanceof Error ? err.message : err);
+      }
+    }
+  }
+
+  /** Announces a row written elsewhere (the submit's transaction) with its current change number. */
+  async announce(id: string): Promise<void> {
+    const row = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select("changeSeq")
+      .where("id", "=", id)
+      .executeTakeFirst();
+    this.emit(id, row?.changeSeq);
+  }
+
   async insert(record: TaskRecord): Promise<void> {
-    await (await this.db()).insertInto("tasks").values(storable(record)).execute();
+    const row = await (
+      await this.db()
+    )
+      .insertInto("tasks")
+      .values({ ...storable(record), ...changeStamp(this.conn.engine) })
+      .returning("changeSeq")
+      .executeTakeFirst();
+    this.emit(record.id, row?.changeSeq);
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {
@@ -136,9 +213,59 @@ export class TaskStore {
     return row as TaskRecord | undefined;
   }
 
+  /** Every update is a change a page may show (status, progress, result, when it was checked, archive state). */
   async update(id: string, patch: Partial<Omit<TaskRecord, "id">>): Promise<void> {
     if (Object.keys(patch).length === 0) return;
-    await (await this.db()).updateTable("tasks").set(storable(patch)).where("id", "=", id).execute();
+    const row = await (
+      await this.db()
+    )
+      .updateTable("tasks")
+      .set({ ...storable(patch), ...changeStamp(this.conn.engine) })
+      .where("id", "=", id)
+      .returning("changeSeq")
+      .executeTakeFirst();
+    this.emit(id, row?.changeSeq);
+  }
+
+  /**
+   * The change log for `Last-Event-ID` resume: rows whose last change is after `afterSeq` (plus, on PostgreSQL,
+   * those changed in the last `CHANGE_REORDER_MS`), oldest change first, each once with its current state.
+   * Every signed-in team member sees every task, so there is no per-viewer filter.
+   */
+  async changesSince(afterSeq: number, limit: number): Promise<ChangedTask[]> {
+    const db = await this.db();
+    let q = db.selectFrom("tasks").select([...COLUMNS, "changeSeq"]);
+    q =
+      this.conn.engine === "postgres"
+        ? q.where((eb) =>
+            eb.or([eb("changeSeq", ">", afterSeq), eb("changedAt", ">", Date.now() - CHANGE_REORDER_MS)]),
+          )
+        : q.where("changeSeq", ">", afterSeq);
+    const rows = await q.orderBy("changeSeq").limit(limit).execute();
+    return rows as ChangedTask[];
+  }
+
+  /** A task with the number of its last change (for its live event). */
+  async getChanged(id: string): Promise<ChangedTask | undefined> {
+    const row = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select([...COLUMNS, "changeSeq"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row as ChangedTask | undefined;
+  }
+
+  /** The latest change number (0 for an empty table): where a new stream starts. */
+  async maxChangeSeq(): Promise<number> {
+    const row = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select((eb) => eb.fn.max("changeSeq").as("max"))
+      .executeTakeFirst();
+    return Number(row?.max ?? 0);
   }
 
   /** Newest first, keyset-paged so a page stays stable while new tasks arrive. */

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../db";
-import { type TaskRecord, storable } from "./store";
+import { type TaskRecord, changeStamp, storable } from "./store";
 
 /**
  * Every submit is written down before the upstream is called: the idempotency key that makes a retry safe, and
@@ -158,7 +158,10 @@ export function createSubmissions(source: Db | { conn: Db }) {
     /** Records the task the upstream created and marks its submission created, together or not at all. */
     async recordCreated(id: number, record: TaskRecord): Promise<void> {
       await (await db()).transaction().execute(async (trx) => {
-        await trx.insertInto("tasks").values(storable(record)).execute();
+        await trx
+          .insertInto("tasks")
+          .values({ ...storable(record), ...changeStamp(conn.engine) })
+          .execute();
         await trx
           .updateTable("submissions")
           .set({ state: "created", taskId: record.id, error: null })

@@ -14,6 +14,7 @@ import { ApiError, readJson } from "@/lib/api/errors";
 import { sessionFromCookieHeader, sessionKey } from "@/lib/api/guards";
 import { withOpenAccess } from "@/lib/api/route";
 import { getEnv } from "@/lib/env";
+import { endSessionStreams } from "@/lib/live/runtime";
 import { getDb } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
@@ -71,7 +72,11 @@ export const DELETE = withOpenAccess(
   async ({ request }) => {
     const id = await sessionFromCookieHeader(request.headers.get("cookie"));
     const cookie = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
-    if (id && id !== "anonymous" && cookie) await revokeSession(getDb(), id);
+    if (id && id !== "anonymous" && cookie) {
+      await revokeSession(getDb(), id);
+      // Its live streams, on every replica, end with an `end` event, so those pages stop instead of reconnecting.
+      await endSessionStreams(id);
+    }
     const res = NextResponse.json({ signedIn: false });
     res.headers.append("Set-Cookie", sessionCookieHeader("", { secure: isHttps(request), maxAgeSeconds: 0 }));
     return res;
