@@ -81,6 +81,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
      tokens DOUBLE PRECISION NOT NULL,
      at BIGINT NOT NULL
    );`,
+  // What the server couldn't confirm before spending (a clip it couldn't probe), shown on the task's card.
+  `ALTER TABLE tasks ADD COLUMN warnings TEXT;`,
 ];
 
 /** Any fixed number: every replica takes the same advisory lock, so only one migrates and the rest wait. */

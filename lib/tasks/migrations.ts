@@ -84,4 +84,6 @@ export const MIGRATIONS: string[] = [
      tokens REAL NOT NULL,
      at INTEGER NOT NULL
    );`,
+  // What the server couldn't confirm before spending (a clip it couldn't probe), shown on the task's card.
+  `ALTER TABLE tasks ADD COLUMN warnings TEXT;`,
 ];
