@@ -32,6 +32,7 @@ function task(over: Partial<TaskView> = {}): TaskView {
     updatedAt: NOW,
     completedAt: "2026-12-01T10:00:30.000Z",
     checkedAt: "2026-12-01T10:00:30.000Z",
+    warnings: null,
     estimatedSeconds: 30,
     videoUrl: "/api/generations/sim-abc-tlnn-12345678/video",
     downloadUrl: "/api/generations/sim-abc-tlnn-12345678/video?download=1",
@@ -170,5 +171,16 @@ describe("a fourth model on the task screens", () => {
       ["Auto-fix prompt", "On"],
       ["Video", "https://example.com/a.mp4"],
     ]);
+  });
+});
+
+describe("a task's warnings", () => {
+  it("the card says what the server couldn't check before sending, and nothing when all was checked", () => {
+    const message = "Our server couldn't measure this clip before sending it.";
+    withClient(<Card t={task({ id: "sim-abc-tlnn-00000001", warnings: { image_url: message } })} />);
+    expect(screen.getByText(/Not checked before sending:/).parentElement?.textContent).toContain(message);
+    cleanup();
+    withClient(<Card t={task({ id: "sim-abc-tlnn-00000002" })} />);
+    expect(screen.queryByText(/Not checked before sending/)).toBeNull();
   });
 });

@@ -83,6 +83,17 @@ export function TaskProgress({ task, query }: { task: TaskView; query: UseQueryR
   );
 }
 
+/** What the server couldn't confirm before spending (a clip it couldn't measure), kept with the task. */
+export function TaskWarnings({ task }: { task: TaskView }) {
+  const warnings = Object.values(task.warnings ?? {});
+  if (warnings.length === 0) return null;
+  return (
+    <p className="text-xs text-amber-300">
+      <span className="font-medium">Not checked before sending:</span> {warnings.join(" ")}
+    </p>
+  );
+}
+
 export function ResultVideo({ task, className }: { task: TaskView; className?: string }) {
   if (!task.videoUrl) return null;
   return (
@@ -144,6 +155,7 @@ export function TaskCard({
         </div>
       </div>
       <TaskProgress task={task} query={query} />
+      <TaskWarnings task={task} />
       {task.status === "completed" ? (
         <div className="space-y-2">
           <ResultVideo task={task} />

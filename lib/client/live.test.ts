@@ -28,6 +28,7 @@ function view(id: string, overrides: Partial<TaskView> = {}): TaskView {
     storage: null,
     resultExpiresAt: null,
     sourceMeta: null,
+    warnings: null,
     error: null,
     ...overrides,
   };

@@ -87,6 +87,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
    ALTER TABLE tasks ADD COLUMN change_seq BIGINT NOT NULL DEFAULT nextval('task_change_seq');
    ALTER TABLE tasks ADD COLUMN changed_at BIGINT;
    CREATE INDEX tasks_by_change ON tasks (change_seq);`,
+  // What the server couldn't confirm before spending (a clip it couldn't probe), shown on the task's card.
+  `ALTER TABLE tasks ADD COLUMN warnings TEXT;`,
 ];
 
 /** Any fixed number: every replica takes the same advisory lock, so only one migrates and the rest wait. */

@@ -24,6 +24,7 @@ export interface TasksTable {
   completedAt: number | null;
   checkedAt: number | null;
   sourceMeta: string | null;
+  warnings: string | null;
   resultExpiresAt: number | null;
   archiveStatus: string | null;
   archivePath: string | null;

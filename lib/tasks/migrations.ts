@@ -90,4 +90,6 @@ export const MIGRATIONS: string[] = [
    ALTER TABLE tasks ADD COLUMN changed_at INTEGER;
    UPDATE tasks SET change_seq = rowid, changed_at = updated_at;
    CREATE INDEX tasks_by_change ON tasks (change_seq);`,
+  // What the server couldn't confirm before spending (a clip it couldn't probe), shown on the task's card.
+  `ALTER TABLE tasks ADD COLUMN warnings TEXT;`,
 ];

@@ -151,8 +151,25 @@ export function toView(r: TaskRecord): TaskView {
     storage: !hasVideo ? null : r.archiveStatus === "stored" ? "stored" : "provider",
     resultExpiresAt: r.resultExpiresAt === null ? null : new Date(r.resultExpiresAt).toISOString(),
     sourceMeta: parseSourceMeta(r.sourceMeta),
+    warnings: parseWarnings(r.warnings ?? null),
     error: r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? r.errorCode } : null,
   };
+}
+
+function parseWarnings(text: string | null): Record<string, string> | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== "object") return null;
+    const out = Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === "string",
+      ),
+    );
+    return Object.keys(out).length > 0 ? out : null;
+  } catch {
+    return null;
+  }
 }
 
 function parseSourceMeta(text: string | null): SourceMeta | null {
@@ -275,11 +292,13 @@ export function createTaskService(options: TaskServiceOptions) {
     if (reservation.kind === "existing") return replay(reservation.submission, `${sessionId}\n${key ?? ""}`);
 
     const flightKey = `${sessionId}\n${key ?? String(reservation.submission.id)}`;
-    const job = send(request, parentId, meta.sourceMeta, reservation.submission.id).then((task) => ({
-      task,
-      warnings: media.warnings,
-      replayed: false,
-    }));
+    const job = send(request, parentId, meta.sourceMeta, reservation.submission.id, media.warnings).then(
+      (task) => ({
+        task,
+        warnings: media.warnings,
+        replayed: false,
+      }),
+    );
     submitting.set(flightKey, job);
     try {
       return await job;
@@ -330,6 +349,7 @@ export function createTaskService(options: TaskServiceOptions) {
     parentId: string | null,
     sourceMeta: unknown,
     submissionId: number,
+    warnings: Record<string, string> = {},
   ): Promise<TaskView> {
     let task: NormalizedTask;
     try {
@@ -374,6 +394,7 @@ export function createTaskService(options: TaskServiceOptions) {
       completedAt: isTerminal(task.status) ? at : null,
       checkedAt: at,
       sourceMeta: JSON.stringify(cleanSourceMeta(sourceMeta)),
+      warnings: Object.keys(warnings).length > 0 ? JSON.stringify(warnings) : null,
       resultExpiresAt: task.status === "completed" && task.resultUrl ? at + PROVIDER_LINK_TTL_MS : null,
       archiveStatus: null,
       archivePath: null,

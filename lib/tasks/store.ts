@@ -22,6 +22,11 @@ export interface TaskRecord {
   checkedAt: number | null;
   /** JSON: what the browser measured of the source clip (`{ durationSeconds, width, height }`). */
   sourceMeta: string | null;
+  /**
+   * JSON: what the server couldn't confirm before spending (`{ field: message }`, e.g. a clip it couldn't probe);
+   * null when everything was checked.
+   */
+  warnings?: string | null;
   /** When the provider's result link dies (FoxAPI: 24 h after completion). */
   resultExpiresAt: number | null;
   archiveStatus: ArchiveStatus | null;
@@ -61,6 +66,7 @@ const COLUMNS = [
   "completedAt",
   "checkedAt",
   "sourceMeta",
+  "warnings",
   "resultExpiresAt",
   "archiveStatus",
   "archivePath",

@@ -31,6 +31,8 @@ export interface TaskView {
   resultExpiresAt: string | null;
   /** What the browser measured of the source clip when it was submitted. */
   sourceMeta: SourceMeta | null;
+  /** What the server couldn't confirm before spending, by field (a clip it couldn't probe); null when none. */
+  warnings: Record<string, string> | null;
   error: { code: string; message: string } | null;
 }
 

@@ -4,6 +4,7 @@ import {
   type App,
   type RequestOptions,
   klingBody,
+  params,
   read,
   request,
   setupApp,
@@ -11,6 +12,7 @@ import {
 } from "@/lib/testing/app-harness";
 import { SUBMIT_PATH, foxTask } from "@/lib/testing/fake-foxapi";
 import * as collection from "./route";
+import * as item from "./[id]/route";
 
 // Through the route and the app's own wiring (lib/tasks/index.ts): every video link is probed before the upstream
 // call, a clip that breaks a rule FoxAPI's pages state is refused with the measured figure and costs nothing, and
@@ -67,5 +69,9 @@ describe("POST /api/generations probes the clip before spending", () => {
     expect(res.status).toBe(201);
     expect(res.json.warnings.video_url).toMatch(/couldn't measure this clip/);
     expect(submits()).toHaveLength(1);
+    // Recorded on the task, so its card says so after a reload and to everyone else.
+    const id = (res.json as { id: string }).id;
+    const task = await item.GET(request(`/api/generations/${id}`), params("id", id)).then(read);
+    expect(task.json.warnings.video_url).toMatch(/couldn't measure this clip/);
   });
 });
