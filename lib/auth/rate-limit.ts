@@ -1,72 +1,119 @@
+import {
+  RateLimiterPostgres,
+  RateLimiterRes,
+  RateLimiterSQLite,
+  type RateLimiterStoreAbstract,
+} from "rate-limiter-flexible";
 import type { Db } from "../db";
 
 export type Take = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /**
- * A token bucket per key, kept in the database so every replica draws from the same bucket (sign-in attempts and
- * submits are limited per person, not per process). Written on Kysely rather than taken from a limiter library:
- * it runs on both of our engines through the one query layer and its migrations, with no second client or
- * table layout to manage, it is covered by the same store contract suite, and it keeps the token bucket (bursts,
- * then a steady rate, and the exact `Retry-After`) the sign-in and submit routes already promise. Each take is
- * one short transaction; on PostgreSQL the bucket's row is locked (`FOR UPDATE`) so concurrent takes from two
- * replicas are counted one after the other.
+ * The table rate-limiter-flexible keeps its counters in. The library creates it itself (on both engines, with
+ * `CREATE TABLE IF NOT EXISTS`), so it is not in our migrations; every limiter shares it, told apart by key prefix.
+ */
+export const RATE_LIMIT_TABLE = "rate_limits_rlf";
+
+/** rate-limiter-flexible's PostgreSQL key column is varchar(255): leave room for the limiter's name. */
+const MAX_KEY = 200;
+
+/**
+ * A limit per key, kept in the database so every replica draws from the same counter (sign-in attempts and submits
+ * are limited per person, not per process). The counting is done by `rate-limiter-flexible`, a maintained limiter,
+ * with its PostgreSQL store (our pg Pool) or its SQLite store (our better-sqlite3 Database): each take is one atomic
+ * upsert, so concurrent takes from two replicas are all counted. It allows `capacity` takes per window of
+ * `capacity / refillPerSecond` seconds (the same average rate as the token bucket it replaced, counted in fixed
+ * windows), and a refused take is told how long until its window ends: `Retry-After`.
  */
 export function createRateLimiter(options: {
-  /** Names the limiter's buckets, so two limiters never share one. */
+  /** Names the limiter's counters, so two limiters never share one. */
   name: string;
   capacity: number;
   refillPerSecond: number;
   /** The database, looked up per take (tests reopen it between cases). */
   db: () => Db;
-  now?: () => number;
 }) {
-  const now = options.now ?? Date.now;
-  /** A bucket untouched this long is full again: its row can go. */
-  const fullAfterMs = Math.ceil((options.capacity / options.refillPerSecond) * 1000);
+  if (!(options.capacity >= 1) || !Number.isInteger(options.capacity))
+    throw new Error(`rate limiter "${options.name}": capacity must be a whole number of at least 1`);
+  if (!(options.refillPerSecond > 0))
+    throw new Error(`rate limiter "${options.name}": refillPerSecond must be above 0`);
+  const exact = options.capacity / options.refillPerSecond;
+  // 20 / (20 / 60) is 60 only up to float rounding.
+  const durationSeconds = Math.abs(exact - Math.round(exact)) < 1e-9 ? Math.round(exact) : exact;
+  if (!Number.isInteger(durationSeconds))
+    // The library counts windows in whole seconds; a fraction would silently change the limit.
+    throw new Error(
+      `rate limiter "${options.name}": capacity / refillPerSecond must be a whole number of seconds`,
+    );
+
+  // One library limiter per open database (the app keeps one; tests open several), ready once its table exists.
+  const limiters = new WeakMap<Db, Promise<RateLimiterStoreAbstract>>();
+
+  function limiterFor(db: Db): Promise<RateLimiterStoreAbstract> {
+    let ready = limiters.get(db);
+    if (!ready) {
+      ready = db.ready.then(
+        () =>
+          new Promise<RateLimiterStoreAbstract>((resolve, reject) => {
+            const common = {
+              keyPrefix: options.name,
+              points: options.capacity,
+              duration: durationSeconds,
+              tableName: RATE_LIMIT_TABLE,
+              // The library's own sweep is a timer per limiter; we sweep now and then from `take` instead, so a
+              // closed database (tests, shutdown) never meets a stray timer.
+              clearExpiredByTimeout: false,
+            };
+            // The constructor's callback is the library's "table is ready" signal; a take before it is refused.
+            // It may come before the constructor returns (a bad option), hence the microtask.
+            const done = (err?: unknown) =>
+              queueMicrotask(() => {
+                if (err) reject(err instanceof Error ? err : new Error(String(err)));
+                else resolve(limiter);
+              });
+            const limiter: RateLimiterStoreAbstract =
+              db.client.engine === "postgres"
+                ? new RateLimiterPostgres({ ...common, storeClient: db.client.pool, storeType: "pool" }, done)
+                : new RateLimiterSQLite(
+                    { ...common, storeClient: db.client.database, storeType: "better-sqlite3" },
+                    done,
+                  );
+          }),
+      );
+      // A failed start (the database down) is not kept: the next take tries again.
+      ready.catch(() => limiters.delete(db));
+      limiters.set(db, ready);
+    }
+    return ready;
+  }
 
   return {
     async take(key: string): Promise<Take> {
-      const db = options.db();
-      await db.ready;
-      const id = `${options.name}:${key}`.slice(0, 300);
-      const t = now();
-      const result = await db.kysely.transaction().execute(async (trx) => {
-        await trx
-          .insertInto("rateLimits")
-          .values({ key: id, tokens: options.capacity, at: t })
-          .onConflict((oc) => oc.column("key").doNothing())
-          .execute();
-        let read = trx.selectFrom("rateLimits").select(["tokens", "at"]).where("key", "=", id);
-        if (db.engine === "postgres") read = read.forUpdate();
-        const row = await read.executeTakeFirstOrThrow();
-        let tokens = Math.min(
-          options.capacity,
-          row.tokens + (Math.max(0, t - row.at) / 1000) * options.refillPerSecond,
-        );
-        const ok = tokens >= 1;
-        if (ok) tokens -= 1;
-        await trx
-          .updateTable("rateLimits")
-          .set({ tokens, at: Math.max(t, row.at) })
-          .where("key", "=", id)
-          .execute();
-        return ok
-          ? ({ ok: true } as const)
-          : ({
-              ok: false,
-              retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / options.refillPerSecond)),
-            } as const);
-      });
-      // Now and then, forget buckets that have filled up again, so the table holds only recent callers.
-      if (Math.random() < 0.01)
-        await db.kysely
-          .deleteFrom("rateLimits")
-          .where("key", "like", `${options.name}:%`)
-          .where("at", "<", t - fullAfterMs)
-          .execute();
+      const limiter = await limiterFor(options.db());
+      let result: Take;
+      try {
+        await limiter.consume(key.slice(0, MAX_KEY), 1);
+        result = { ok: true };
+      } catch (err) {
+        // The library refuses with a RateLimiterRes; anything else is a store failure and must not pass as "allowed".
+        if (!(err instanceof RateLimiterRes)) throw err;
+        result = { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+      }
+      // Now and then, forget counters whose window ended an hour ago, so the table holds only recent callers.
+      if (Math.random() < 0.01) await sweep(limiter);
       return result;
     },
   };
+}
+
+async function sweep(limiter: RateLimiterStoreAbstract): Promise<void> {
+  const store = limiter as unknown as { clearExpired?: (before: number) => Promise<unknown> };
+  try {
+    await store.clearExpired?.(Date.now() - 3_600_000);
+  } catch (err) {
+    // Tidying up is not worth failing a sign-in or a submit over.
+    console.error("[rate-limit] clearing expired counters failed:", err instanceof Error ? err.message : err);
+  }
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;

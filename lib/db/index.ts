@@ -15,6 +15,11 @@ export type { Database, Engine } from "./schema";
 export interface Db {
   readonly engine: Engine;
   readonly kysely: Kysely<Database>;
+  /**
+   * The driver under Kysely, for the one library that brings its own queries: the shared rate limiter
+   * (`rate-limiter-flexible`) takes the pg Pool or the better-sqlite3 Database itself.
+   */
+  readonly client: { engine: "postgres"; pool: pg.Pool } | { engine: "sqlite"; database: Sqlite.Database };
   /** Resolves once the schema is migrated (at once for SQLite, which migrates while opening). */
   readonly ready: Promise<void>;
   readonly closed: boolean;
@@ -57,6 +62,7 @@ export function openDb(config: DbConfig): Db {
     return {
       engine: "postgres",
       kysely,
+      client: { engine: "postgres", pool },
       ready,
       get closed() {
         return closed;
@@ -65,6 +71,8 @@ export function openDb(config: DbConfig): Db {
         if (closed) return;
         closed = true;
         await kysely.destroy();
+        // Kysely only ends a pool it has used; the rate limiter queries the pool directly, so end it here too.
+        if (!pool.ending) await pool.end();
       },
     };
   }
@@ -87,12 +95,15 @@ export function openDb(config: DbConfig): Db {
   return {
     engine: "sqlite",
     kysely,
+    client: { engine: "sqlite", database: sqlite },
     ready: Promise.resolve(),
     get closed() {
       return !sqlite.open;
     },
     async close() {
       if (sqlite.open) await kysely.destroy();
+      // Kysely only closes a database it has used; the rate limiter uses it directly, so close it here too.
+      if (sqlite.open) sqlite.close();
     },
   };
 }

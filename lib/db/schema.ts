@@ -79,19 +79,11 @@ export interface UploadsTable {
   expiresAt: number;
 }
 
-export interface RateLimitsTable {
-  /** `<limiter>:<key>` */
-  key: string;
-  tokens: number;
-  at: number;
-}
-
 export interface Database {
   tasks: TasksTable;
   submissions: SubmissionsTable;
   sessions: SessionsTable;
   uploads: UploadsTable;
-  rateLimits: RateLimitsTable;
 }
 
 export type Engine = "sqlite" | "postgres";

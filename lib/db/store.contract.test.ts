@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createRateLimiter } from "../auth/rate-limit";
 import { createSession, revokeSession, verifySession } from "../auth/session";
 import { type Submissions, createSubmissions, utcDay } from "../tasks/submissions";
@@ -498,19 +498,60 @@ describe.each(engines)("store contract: $name", (engine) => {
   });
 
   describe("rate limits", () => {
-    it("a bucket shared by every replica: a burst, then Retry-After, then refilled", async () => {
-      let clock = NOON;
-      const limiter = (d: Db) =>
-        createRateLimiter({ name: "test", capacity: 3, refillPerSecond: 1, db: () => d, now: () => clock });
-      const here = limiter(db);
-      const there = limiter(engine.replica());
-      const takes = await Promise.all([here.take("ip"), there.take("ip"), here.take("ip"), there.take("ip")]);
-      expect(takes.filter((t) => t.ok)).toHaveLength(3);
-      expect(takes.find((t) => !t.ok)).toEqual({ ok: false, retryAfterSeconds: 1 });
-      expect((await here.take("other")).ok).toBe(true);
-      clock += 1000;
-      expect(await there.take("ip")).toEqual({ ok: true });
-      expect((await here.take("ip")).ok).toBe(false);
+    it("one limit shared by every replica: exactly N per window, then Retry-After to the window's end", async () => {
+      // rate-limiter-flexible reads the clock itself (Date.now), so the test moves the clock, not a `now` option.
+      vi.useFakeTimers({ toFake: ["Date"], now: NOON });
+      try {
+        const limiter = (d: Db) =>
+          createRateLimiter({ name: "test", capacity: 3, refillPerSecond: 1, db: () => d });
+        const here = limiter(db);
+        const there = limiter(engine.replica());
+        const takes = await Promise.all([here, there, here, there, here, there].map((l) => l.take("ip")));
+        expect(takes.filter((t) => t.ok)).toHaveLength(3);
+        // 3 takes per 3 s: the refused ones wait for the window that began with the first take to end.
+        expect(takes.filter((t) => !t.ok)).toEqual(Array(3).fill({ ok: false, retryAfterSeconds: 3 }));
+        expect(await here.take("other")).toEqual({ ok: true });
+        // Another limiter's counter with the same key is its own.
+        const other = createRateLimiter({ name: "test-2", capacity: 3, refillPerSecond: 1, db: () => db });
+        expect(await other.take("ip")).toEqual({ ok: true });
+
+        vi.setSystemTime(NOON + 2_500);
+        expect(await there.take("ip")).toEqual({ ok: false, retryAfterSeconds: 1 });
+        vi.setSystemTime(NOON + 3_000);
+        expect(await there.take("ip")).toEqual({ ok: true });
+        expect(await here.take("ip")).toEqual({ ok: true });
+        expect(await there.take("ip")).toEqual({ ok: true });
+        expect(await here.take("ip")).toEqual({ ok: false, retryAfterSeconds: 3 });
+
+        // The counters live in the library's table in the shared database, not in the process.
+        const rows = await sql<{ key: string }>`SELECT key FROM rate_limits_rlf ORDER BY key`.execute(
+          db.kysely,
+        );
+        expect(rows.rows.map((r) => r.key)).toEqual(["test-2:ip", "test:ip", "test:other"]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("a database failure is an error, never a free pass", async () => {
+      const d = engine.replica();
+      const limiter = createRateLimiter({ name: "test", capacity: 3, refillPerSecond: 1, db: () => d });
+      expect(await limiter.take("ip")).toEqual({ ok: true });
+      await d.close();
+      await expect(limiter.take("ip")).rejects.toThrow();
+    });
+
+    it("refuses settings it cannot honour", () => {
+      const db = () => {
+        throw new Error("not reached");
+      };
+      expect(() => createRateLimiter({ name: "x", capacity: 0, refillPerSecond: 1, db })).toThrow(/capacity/);
+      expect(() => createRateLimiter({ name: "x", capacity: 3, refillPerSecond: 0, db })).toThrow(
+        /refillPerSecond/,
+      );
+      expect(() => createRateLimiter({ name: "x", capacity: 3, refillPerSecond: 2, db })).toThrow(
+        /whole number of seconds/,
+      );
     });
   });
 

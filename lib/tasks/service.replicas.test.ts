@@ -110,7 +110,7 @@ describe.each(engines)("two replicas over $name", ({ make }) => {
   beforeEach(async () => {
     const db = setup.open();
     await db.ready;
-    for (const table of ["tasks", "submissions", "sessions", "uploads", "rateLimits"] as const)
+    for (const table of ["tasks", "submissions", "sessions", "uploads"] as const)
       await db.kysely.deleteFrom(table).execute();
   });
 
