@@ -363,8 +363,9 @@ describe("two replicas, one PostgreSQL, one bucket", () => {
       console.log(
         `status calls in ${String(windowMs)} ms: 20 watchers on one replica ${String(onOne)}, split ${String(onTwo)}`,
       );
-      // One call per interval at most, wherever the viewers are (a lease on the task row decides who asks).
-      expect(onTwo).toBeGreaterThanOrEqual(2);
+      // One call per interval at most, wherever the viewers are (a lease on the task row decides who asks). With
+      // the background worker on, the lease holder follows the task on its own schedule and viewers' reads add no
+      // calls at all, so there is no lower bound: the window may hold none.
       expect(onTwo).toBeLessThanOrEqual(onOne + 1);
       expect(onTwo).toBeLessThanOrEqual(Math.ceil(windowMs / INTERVAL_MS) + 1);
     });
