@@ -2,8 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "../api/errors";
 import type { FoxClient } from "../foxapi/client";
 import type { NormalizedTask } from "../foxapi/normalize";
-import type { GenerationRequest } from "../models";
-import { createMediaChecker } from "../tasks/media-check";
+import { createMediaChecker, thenCheck } from "../tasks/media-check";
 import { createTaskService } from "../tasks/service";
 import { TaskStore } from "../tasks/store";
 import { type MediaServer, startMediaServer } from "../testing/app-harness";
@@ -56,16 +55,9 @@ function setup() {
     store: new TaskStore(":memory:"),
     client,
     minIntervalMs: 0,
-    // The link check first (private addresses, wrong types); the probe only for a link that passed it.
-    mediaCheck: async (request: GenerationRequest) => {
-      const base = await links(request);
-      if (base.errors.video_url) return base;
-      const measured = await probe(request);
-      return {
-        errors: { ...base.errors, ...measured.errors },
-        warnings: { ...base.warnings, ...measured.warnings },
-      };
-    },
+    // The link check first (private addresses, wrong types); the probe only for links that passed it, composed
+    // as the app composes them (lib/tasks/index.ts).
+    mediaCheck: thenCheck(links, probe),
   });
   return { service, calls };
 }

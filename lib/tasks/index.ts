@@ -10,7 +10,7 @@ import { type Db, openDb } from "../db";
 import { getStorage, resetStorageForTests } from "../storage";
 import { type ResultSource, createArchiver } from "./archive";
 import { createImageProber, createProbeCheck, createVideoProber } from "../media";
-import { type MediaChecker, createMediaChecker } from "./media-check";
+import { type MediaChecker, createMediaChecker, thenCheck } from "./media-check";
 import { type TaskService, createTaskService } from "./service";
 import { TaskStore } from "./store";
 
@@ -42,16 +42,16 @@ export function getTaskStore(): TaskStore {
   return store;
 }
 
-/**
- * Where result videos are read from: the simulator's own links from its files, everything else through the one
- * guarded client (loopback allowed only when the upstream itself is on loopback, as a fake FoxAPI in tests is).
- */
 /** Loopback media is acceptable only when the upstream itself is on loopback: the simulator or a local fake. */
 function upstreamOnLoopback(): boolean {
   const env = getEnv();
   return env.simulator || isLoopbackHost(new URL(env.FOXAPI_BASE_URL).hostname);
 }
 
+/**
+ * Where result videos are read from: the simulator's own links from its files, everything else through the one
+ * guarded client (loopback allowed only when the upstream itself is on loopback, as a fake FoxAPI in tests is).
+ */
 function resultSource(): ResultSource {
   const env = getEnv();
   const allowLoopback = upstreamOnLoopback();
@@ -75,20 +75,10 @@ function resultSource(): ResultSource {
  */
 function mediaChecks(): MediaChecker {
   const guard = { allowLoopback: upstreamOnLoopback() };
-  const links = createMediaChecker(guard);
-  const probe = createProbeCheck({
-    probe: createVideoProber({ guard }),
-    probeImage: createImageProber({ guard }),
-  });
-  return async (request) => {
-    const base = await links(request);
-    if (Object.keys(base.errors).length > 0) return base;
-    const measured = await probe(request);
-    const warnings = { ...base.warnings };
-    for (const [field, message] of Object.entries(measured.warnings))
-      warnings[field] = warnings[field] ? `${warnings[field]} ${message}` : message;
-    return { errors: measured.errors, warnings };
-  };
+  return thenCheck(
+    createMediaChecker(guard),
+    createProbeCheck({ probe: createVideoProber({ guard }), probeImage: createImageProber({ guard }) }),
+  );
 }
 
 /** The process's task service, wired to the configured upstream (or the simulator) and the database. */

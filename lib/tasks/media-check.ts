@@ -124,3 +124,19 @@ export function createMediaChecker(options: { allowLoopback: boolean; timeoutMs?
     return report;
   };
 }
+
+/**
+ * The link check, then a deeper one (the probe of the clip's header) only for a request whose links all passed;
+ * the warnings of both, joined per field. The submit path's media check, and what tests of it compose.
+ */
+export function thenCheck(links: MediaChecker, deeper: MediaChecker): MediaChecker {
+  return async (request) => {
+    const base = await links(request);
+    if (Object.keys(base.errors).length > 0) return base;
+    const measured = await deeper(request);
+    const warnings = { ...base.warnings };
+    for (const [field, message] of Object.entries(measured.warnings))
+      warnings[field] = warnings[field] ? `${warnings[field]} ${message}` : message;
+    return { errors: measured.errors, warnings };
+  };
+}
