@@ -30,4 +30,55 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Issue 15: every word a person reads comes from the catalogs (messages/*.json). JSX text that isn't one of
+    // these symbols is an error; user-facing attributes (aria-label, title…) are checked by
+    // scripts/check-i18n.mjs, which a unit test runs.
+    files: ["app/**/*.tsx", "components/**/*.tsx"],
+    ignores: ["**/*.test.tsx"],
+    rules: {
+      "react/jsx-no-literals": [
+        "error",
+        {
+          noStrings: false,
+          ignoreProps: true,
+          allowedStrings: [
+            "Retake",
+            "·",
+            "→",
+            "←",
+            "✕",
+            "+",
+            "%",
+            "/",
+            "—",
+            "↑",
+            "▾",
+            "⚠",
+            "×",
+            "p",
+            "s",
+            ":",
+            "(",
+            ")",
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The studio's first-load budget: `next/link` rides along with every page (the root not-found page renders
+    // links), for prefetching our per-request pages can't use. components/ui/app-link.tsx navigates the same way.
+    files: ["app/**/*.tsx", "components/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "next/link", message: "Use AppLink from @/components/ui/app-link (the bundle budget)." },
+          ],
+        },
+      ],
+    },
+  },
 ]);

@@ -40,7 +40,8 @@ export default defineConfig({
     env: {
       HOST: "127.0.0.1",
       PORT: String(PORT),
-      NEXT_DIST_DIR: ".next-e2e",
+      // E2E_DIST_DIR: another build folder, for a checkout that builds and tests beside others.
+      NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",
       NEXT_TELEMETRY_DISABLED: "1",
       DATA_DIR,
       FOXAPI_API_KEY: "",

@@ -14,6 +14,44 @@ import path from "node:path";
 /** Must match LENGTH_CARRIER in lib/http/serve-file.ts. */
 export const LENGTH_CARRIER = "x-retake-content-length";
 
+/** Must match SSE_CARRIER in lib/live/sse.ts: the ticket of a live event stream the route registered. */
+export const SSE_CARRIER = "x-retake-sse";
+/** Ticket → attach, shared with the Next bundle in this process (lib/live/sse.ts reads it). */
+const SSE_REGISTRY = Symbol.for("retake.sseResponses");
+
+/**
+ * Lets an event stream outlive Next's request (issue 16): the route checks access and registers the stream, then
+ * answers with a ticket and no body; when Next ends that response, the headers go out, the ending is skipped, and
+ * the stream gets the raw response, so Next's per-request state is freed while the stream stays open (about 80 KiB
+ * per stream otherwise). A ticket nobody registered ends the response as usual (empty: the page reconnects).
+ */
+export function carryEventStream(res, registry = globalThis[SSE_REGISTRY]) {
+  const end = res.end;
+  const writeHead = res.writeHead;
+  let ticket;
+  // Next may commit the headers before ending: the carrier is taken off as they go out, whichever comes first.
+  res.writeHead = function carrierWriteHead(...args) {
+    ticket ??= this.getHeader(SSE_CARRIER);
+    this.removeHeader(SSE_CARRIER);
+    return writeHead.apply(this, args);
+  };
+  res.end = function patchedEnd(...args) {
+    if (!this.headersSent) {
+      ticket ??= this.getHeader(SSE_CARRIER);
+      this.removeHeader(SSE_CARRIER);
+    }
+    if (ticket === undefined) return end.apply(this, args);
+    this.end = end;
+    const attach = typeof ticket === "string" ? registry?.get(ticket) : undefined;
+    if (!attach || args.some((a) => a !== undefined && typeof a !== "function")) return end.apply(this, args);
+    if (!this.headersSent) this.flushHeaders();
+    attach(this);
+    const done = args.find((a) => typeof a === "function");
+    if (done) queueMicrotask(done);
+    return this;
+  };
+}
+
 /** How long a SIGTERM/SIGINT waits for requests in flight (a download, an upload) before closing them. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -69,6 +107,7 @@ async function main() {
   const port = readPort(process.env.PORT);
   const dir = import.meta.dirname;
 
+  globalThis[SSE_REGISTRY] ??= new Map();
   const { default: next } = await import("next");
   const server = http.createServer();
   const app = next({ dev: false, dir, hostname, port, httpServer: server });
@@ -77,6 +116,7 @@ async function main() {
 
   server.on("request", (req, res) => {
     restoreContentLength(res);
+    carryEventStream(res);
     handle(req, res).catch((err) => {
       console.error(`Failed to handle ${req.method ?? "?"} ${req.url ?? "?"}:`, err);
       if (!res.headersSent) {

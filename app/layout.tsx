@@ -1,22 +1,27 @@
 import type { Metadata, Viewport } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
+import { I18nProvider } from "@/components/i18n-provider";
 import { Providers } from "@/components/providers";
 import { fixtureModelsEnabled } from "@/lib/testing/fixture-hook";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: "Retake",
-  description: "Edit and extend videos with AI: Kling O3 video edit and Veo 3.1 extend.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: "Retake", description: t("meta.description") };
+}
 
 export const viewport: Viewport = { themeColor: "#0b0d10", width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getLocale();
   return (
     // The browser test's test-only model (RETAKE_FIXTURE_MODELS=1 at start): absent in normal use.
-    <html lang="en" data-retake-fixture-models={fixtureModelsEnabled() ? "1" : undefined}>
+    <html lang={locale} data-retake-fixture-models={fixtureModelsEnabled() ? "1" : undefined}>
       <body className="min-h-dvh">
-        <Providers>{children}</Providers>
+        <I18nProvider>
+          <Providers>{children}</Providers>
+        </I18nProvider>
       </body>
     </html>
   );

@@ -1,9 +1,11 @@
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { SiteHeader } from "@/components/site-header";
 import { Studio } from "@/components/studio/studio";
 import { formValuesFrom } from "@/components/studio/form-values";
-import { requirePageSession } from "@/lib/auth/page-guard";
+import { requirePageCaller } from "@/lib/auth/page-guard";
 import { getEnv } from "@/lib/env";
+import { msg } from "@/lib/i18n/message";
 import { getTaskService } from "@/lib/tasks";
 import { type DraftAction, draftFor } from "@/lib/tasks/drafts";
 
@@ -30,7 +32,7 @@ export default async function StudioPage({
   const query = new URLSearchParams(
     Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])),
   ).toString();
-  await requirePageSession(query ? `/?${query}` : "/");
+  const caller = await requirePageCaller(query ? `/?${query}` : "/");
   const env = getEnv();
   const service = getTaskService();
   const from = typeof params.from === "string" ? params.from : null;
@@ -47,21 +49,24 @@ export default async function StudioPage({
           nonce: 1,
           note: seed.note,
         };
-      else draftProblem = "That task has no result to continue from yet.";
+      else draftProblem = msg("studio.form.draftNoResult");
     } catch {
-      draftProblem = "That task could not be found, so the form starts empty.";
+      draftProblem = msg("studio.form.draftNotFound");
     }
   }
+  const t = await getTranslations();
   return (
     <>
-      <SiteHeader />
+      <SiteHeader caller={caller} />
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
-        <h1 className="sr-only">Retake studio</h1>
+        <h1 className="sr-only">{t("header.studioHeading")}</h1>
         <Studio
           simulator={env.simulator}
+          accounts={env.authMode === "accounts"}
           initialPage={await service.list({ limit: 20 })}
           initialDraft={initialDraft}
           draftProblem={draftProblem}
+          pricing={env.prices ? { table: env.prices, unit: env.PRICE_UNIT } : null}
         />
       </main>
     </>

@@ -2,6 +2,7 @@
 
 import { QueryClient, QueryClientProvider, isServer } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { ShortcutsHost } from "./shortcuts/shortcuts-host";
 
 function makeQueryClient() {
   return new QueryClient({
@@ -27,5 +28,10 @@ function getQueryClient() {
 }
 
 export function Providers({ children }: { children: ReactNode }) {
-  return <QueryClientProvider client={getQueryClient()}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={getQueryClient()}>
+      {children}
+      <ShortcutsHost />
+    </QueryClientProvider>
+  );
 }

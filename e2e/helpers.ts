@@ -68,3 +68,15 @@ export async function expectPlayableResult(page: Page, text: string) {
   );
   return card;
 }
+
+/** A full-page screenshot at desktop (1280) and phone (390) widths, as `<dir>/<name>-desktop|phone.png`. */
+export async function shootWidths(page: Page, dir: string, name: string) {
+  for (const [label, width] of [
+    ["desktop", 1280],
+    ["phone", 390],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `test-results/${dir}/${name}-${label}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}

@@ -39,7 +39,7 @@ export async function startOwnServer(port: number, env: Record<string, string>):
         ...process.env,
         HOST: "127.0.0.1",
         PORT: String(port),
-        NEXT_DIST_DIR: ".next-e2e",
+        NEXT_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",
         NEXT_TELEMETRY_DISABLED: "1",
         DATA_DIR: dataDir,
         FOXAPI_API_KEY: "",

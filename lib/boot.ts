@@ -29,6 +29,14 @@ export function boot() {
     );
     process.exit(1);
   });
+  // Team accounts: the first admin from ADMIN_EMAIL / ADMIN_PASSWORD, once the schema is there. Sign-in tries again
+  // if this fails (the database not reachable yet), so a failure here is logged, never fatal.
+  if (getEnv().authMode === "accounts")
+    ready
+      .then(async () => (await import("./auth/accounts")).ensureFirstAdmin())
+      .catch((err: unknown) =>
+        console.error("[auth] creating the first admin failed:", err instanceof Error ? err.message : err),
+      );
   startBackgroundWorker();
   // Live results: this replica's changes reach pages on every replica, even before a page connects here.
   getChangeBus().catch((err: unknown) =>

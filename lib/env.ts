@@ -1,5 +1,8 @@
 import path from "node:path";
 import { z } from "zod";
+import { MODEL_IDS } from "./models/catalog";
+import type { PriceTable } from "./pricing/price";
+import { parsePriceTable } from "./pricing/table";
 import { isLoopbackHost } from "./net/loopback";
 import type { S3Config } from "./storage/types";
 
@@ -62,6 +65,125 @@ function s3Config(env: z.output<z.ZodObject<typeof s3Env>>): S3Config | null | s
   };
 }
 // ---- end of S3 ----------------------------------------------------------------------------------------------
+
+// ---- Team accounts (issue 12) -----------------------------------------------------------------------------------
+// AUTH_MODE picks how callers prove who they are; `accounts` brings people, roles, single sign-on and tokens.
+const accountsEnv = {
+  AUTH_MODE: optionalString.refine(
+    (v) => v === undefined || v === "none" || v === "passcode" || v === "accounts",
+    { error: "AUTH_MODE must be none, passcode or accounts." },
+  ),
+  ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.email().safeParse(v).success, {
+    error: "ADMIN_EMAIL is not an email address.",
+  }),
+  ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || (v.length >= 8 && v.length <= 128), {
+    error: "ADMIN_PASSWORD must be 8 to 128 characters.",
+  }),
+  OIDC_ISSUER: optionalString,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_NAME: optionalString,
+  TEAM_EMAIL_DOMAINS: optionalString,
+  APP_URL: optionalString,
+  /** Where `npm start` listens (server.mjs reads it too): decides whether APP_URL may be taken from the request. */
+  HOST: optionalString,
+};
+
+export type AuthMode = "none" | "passcode" | "accounts";
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The sign-in button's words: "Sign in with {name}". */
+  name: string;
+}
+
+export interface AccountsConfig {
+  authMode: AuthMode;
+  /** The public address without a trailing slash, or undefined on a loopback bind (taken from the request). */
+  appUrl: string | undefined;
+  oidc: OidcConfig | null;
+  /** Lower-case domains whose verified emails join as members on their first single sign-on. */
+  teamEmailDomains: string[];
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function accountsConfig(env: z.output<z.ZodObject<typeof accountsEnv>> & { ACCESS_PASSCODE?: string }) {
+  const problems: string[] = [];
+  const authMode: AuthMode =
+    (env.AUTH_MODE as AuthMode | undefined) ?? (env.ACCESS_PASSCODE ? "passcode" : "none");
+  if (authMode === "passcode" && !env.ACCESS_PASSCODE)
+    problems.push("AUTH_MODE=passcode needs ACCESS_PASSCODE (the team passcode).");
+  if (authMode === "none" && env.ACCESS_PASSCODE)
+    problems.push("AUTH_MODE=none contradicts ACCESS_PASSCODE: unset one of them.");
+  const loopbackBind = isLoopbackHost(env.HOST ?? "127.0.0.1");
+
+  let appUrl: string | undefined;
+  if (env.APP_URL !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(env.APP_URL);
+    } catch {
+      problems.push(`APP_URL is not a URL: "${env.APP_URL}" (expected https://retake.example.com).`);
+    }
+    if (url && url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname)))
+      problems.push(`APP_URL must use https (http only for a loopback host); got "${env.APP_URL}".`);
+    else if (url && (url.pathname !== "/" || url.search || url.hash))
+      problems.push(`APP_URL is the studio's origin only, without a path; got "${env.APP_URL}".`);
+    else if (url) appUrl = url.origin;
+  } else if (authMode === "accounts" && !loopbackBind)
+    problems.push(
+      "APP_URL is required with AUTH_MODE=accounts on a public bind (HOST is not loopback): set it to the studio's public address, e.g. https://retake.example.com.",
+    );
+
+  let oidc: OidcConfig | null = null;
+  const oidcSet = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).filter((k) => env[k]);
+  if (oidcSet.length > 0 || env.OIDC_NAME) {
+    if (authMode !== "accounts") problems.push("OIDC_* single sign-on needs AUTH_MODE=accounts.");
+    else if (oidcSet.length < 3)
+      problems.push(
+        "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three, or none.",
+      );
+    else {
+      let issuer: URL | undefined;
+      try {
+        issuer = new URL(env.OIDC_ISSUER!);
+      } catch {
+        problems.push(`OIDC_ISSUER is not a URL: "${env.OIDC_ISSUER!}".`);
+      }
+      if (
+        issuer &&
+        issuer.protocol !== "https:" &&
+        !(issuer.protocol === "http:" && isLoopbackHost(issuer.hostname))
+      )
+        problems.push(
+          `OIDC_ISSUER must use https (http only for a loopback host); got "${env.OIDC_ISSUER!}".`,
+        );
+      else if (issuer)
+        oidc = {
+          issuer: env.OIDC_ISSUER!.replace(/\/+$/, ""),
+          clientId: env.OIDC_CLIENT_ID!,
+          clientSecret: env.OIDC_CLIENT_SECRET!,
+          name: env.OIDC_NAME ?? "single sign-on",
+        };
+    }
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined))
+    problems.push("ADMIN_EMAIL and ADMIN_PASSWORD go together: set both, or neither.");
+
+  const teamEmailDomains = (env.TEAM_EMAIL_DOMAINS ?? "")
+    .split(",")
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+    .filter(Boolean);
+  for (const d of teamEmailDomains)
+    if (!DOMAIN.test(d))
+      problems.push(`TEAM_EMAIL_DOMAINS has "${d}", which is not a domain like example.com.`);
+  if (problems.length > 0) return problems;
+  return { authMode, appUrl, oidc, teamEmailDomains } satisfies AccountsConfig;
+}
+// ---- end of accounts ----------------------------------------------------------------------------------------
 
 const envSchema = z
   .object({
@@ -140,7 +262,15 @@ const envSchema = z
     LIVE_STREAMS_PER_SESSION: int("LIVE_STREAMS_PER_SESSION", 6, 1, 100),
     LIVE_STREAMS_MAX: int("LIVE_STREAMS_MAX", 2_000, 1, 100_000),
     LIVE_HEARTBEAT_MS: int("LIVE_HEARTBEAT_MS", 15_000, 1_000, 120_000),
+    // Prices (issue 14): none shipped; the operator's own, per model, in PRICE_UNIT. Checked in parseEnv.
+    PRICE_TABLE: optionalString,
+    PRICE_UNIT: z
+      .preprocess((v) => (typeof v !== "string" || v.trim() === "" ? "credits" : v.trim()), z.string())
+      .refine((v) => v.length <= 24 && !/[<>\u0000-\u001f]/.test(v), {
+        error: "PRICE_UNIT must be a short word such as credits, USD or €, at most 24 characters.",
+      }),
     ...s3Env,
+    ...accountsEnv,
   })
   .superRefine((env, ctx) => {
     // Several replicas share the database: each must sign sessions with the same secret, or a session made on one
@@ -153,7 +283,14 @@ const envSchema = z
       });
   });
 
-export type Env = z.output<typeof envSchema> & { simulator: boolean; dataDir: string; s3: S3Config | null };
+export type Env = z.output<typeof envSchema> & {
+  simulator: boolean;
+  dataDir: string;
+  s3: S3Config | null;
+} & AccountsConfig & {
+    /** PRICE_TABLE parsed; null when unset. */
+    prices: PriceTable | null;
+  };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -167,11 +304,29 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const env = result.data;
   const s3 = s3Config(env);
-  if (Array.isArray(s3))
+  const accounts = accountsConfig(env);
+  const problems = [...(Array.isArray(s3) ? s3 : []), ...(Array.isArray(accounts) ? accounts : [])];
+  if (Array.isArray(s3) || Array.isArray(accounts))
     throw new ConfigError(
-      `Retake's configuration is invalid:\n${s3.map((m) => `  - ${m}`).join("\n")}\nSee .env.example.`,
+      `Retake's configuration is invalid:\n${problems.map((m) => `  - ${m}`).join("\n")}\nSee .env.example.`,
     );
-  return { ...env, simulator: !env.FOXAPI_API_KEY, dataDir: path.resolve(env.DATA_DIR), s3 };
+  let prices: PriceTable | null = null;
+  if (env.PRICE_TABLE) {
+    const parsed = parsePriceTable(env.PRICE_TABLE, MODEL_IDS);
+    if (!parsed.ok)
+      throw new ConfigError(
+        `Retake's configuration is invalid:\n${parsed.errors.map((m) => `  - ${m}`).join("\n")}\nSee .env.example.`,
+      );
+    prices = parsed.table;
+  }
+  return {
+    ...env,
+    simulator: !env.FOXAPI_API_KEY,
+    dataDir: path.resolve(env.DATA_DIR),
+    s3,
+    prices,
+    ...accounts,
+  };
 }
 
 let cached: Env | undefined;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Retake needs on a fresh Debian machine with Node 20+: npm packages and, for tests,
-# Debian's Chromium and ffmpeg (ffprobe checks downloaded videos). Safe to run again.
+# Debian's Chromium, ffmpeg (ffprobe checks downloaded videos) and a CJK font (the Chinese screenshots and pages
+# render real glyphs, not boxes). Safe to run again.
 #   scripts/setup.sh          app dependencies only
 #   scripts/setup.sh --test   also the system packages the test suite needs
 set -euo pipefail
@@ -18,6 +19,7 @@ if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null 2>&1 || missing+=(chromium)
   command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+  [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "==> Installing ${missing[*]} from Debian's packages"
     sudo_cmd=""

@@ -1,15 +1,26 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { AccountSignInForm } from "@/components/auth/account-sign-in-form";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { LanguageSwitch } from "@/components/language-switch";
+import { Button } from "@/components/ui/button";
+import { callerFromHeaders } from "@/lib/api/guards";
+import { safeNext } from "@/lib/auth/next";
 import { getEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Sign in · Retake" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t("meta.signInTitle") };
+}
 
-/** Only paths on this site: `next=//evil.example` or `next=https://…` would be an open redirect. */
-function safeNext(value: string | string[] | undefined): string {
-  const v = typeof value === "string" ? value : "/";
-  return v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/";
+/** What single sign-on came back with (`?error=` from the callback), as the catalog key of words to act on. */
+function ssoProblem(error: string | string[] | undefined): string | null {
+  if (typeof error !== "string" || error === "") return null;
+  if (/not_on_team|unable_to_create_user|signup_disabled|forbidden/i.test(error)) return "signIn.notOnTeam";
+  return "signIn.ssoFailed";
 }
 
 export default async function SignInPage({
@@ -17,22 +28,51 @@ export default async function SignInPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const next = safeNext((await searchParams).next);
-  if (!getEnv().ACCESS_PASSCODE) redirect(next);
+  const params = await searchParams;
+  const next = safeNext(params.next);
+  const env = getEnv();
+  if (env.authMode === "none") redirect(next);
+  if (env.authMode === "accounts") {
+    const h = await headers();
+    const only = new Headers();
+    for (const name of ["cookie", "host"]) if (h.get(name)) only.set(name, h.get(name)!);
+    if (await callerFromHeaders(only)) redirect(next);
+  }
+  const problem = env.authMode === "accounts" ? ssoProblem(params.error) : null;
+  const t = await getTranslations();
   return (
     <main className="flex min-h-dvh items-center justify-center px-4">
       <div className="w-full max-w-sm space-y-6 rounded-lg border border-ink-700 bg-ink-900 p-6">
         <div className="space-y-1">
-          <p className="flex items-center gap-2 text-base font-semibold text-slate-100">
-            <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm bg-accent-500" />
-            Retake
-          </p>
-          <h1 className="text-lg font-semibold text-slate-100">Sign in</h1>
+          <div className="flex items-center justify-between gap-2">
+            <p className="flex items-center gap-2 text-base font-semibold text-slate-100">
+              <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm bg-accent-500" />
+              Retake
+            </p>
+            <LanguageSwitch />
+          </div>
+          <h1 className="text-lg font-semibold text-slate-100">{t("signIn.title")}</h1>
           <p className="text-sm text-slate-400">
-            This studio spends a shared FoxAPI account. Enter the team passcode.
+            {env.authMode === "accounts" ? t("signIn.introAccounts") : t("signIn.intro")}
           </p>
         </div>
-        <SignInForm next={next} />
+        {problem ? (
+          <p
+            role="alert"
+            className="rounded-md border border-rose-400/40 bg-rose-500/10 p-3 text-sm text-rose-200"
+          >
+            {t(problem)}
+          </p>
+        ) : null}
+        {env.authMode === "accounts" ? <AccountSignInForm next={next} /> : <SignInForm next={next} />}
+        {env.authMode === "accounts" && env.oidc ? (
+          <form method="post" action="/api/session/sso" className="border-t border-ink-700 pt-4">
+            <input type="hidden" name="next" value={next} />
+            <Button type="submit" variant="secondary" className="w-full">
+              {t("signIn.withSso", { name: env.oidc.name })}
+            </Button>
+          </form>
+        ) : null}
       </div>
     </main>
   );

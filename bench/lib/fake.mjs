@@ -4,7 +4,8 @@
 //
 // Routes:
 //   POST /v1/videos/generations   creates a task: processing until `durationMs` after creation, then completed.
-//                                 A prompt containing "dur=<ms>" sets that task's own duration.
+//                                 A prompt containing "dur=<ms>" sets that task's own duration, and "est=<s>"
+//                                 the estimated_time it reports (otherwise the true duration, or 60 s).
 //   GET  /v1/tasks/:id            the task's status (counted per task); unknown ids are 404 in FoxAPI's shape.
 //   HEAD|GET /media/*             a sample MP4 (what the media pre-check looks at).
 //   GET  /results/*               the result MP4 (what the archiver copies).
@@ -50,7 +51,7 @@ export async function startFake(options = {}) {
       progress,
       task_info: {
         can_cancel: !done,
-        estimated_time: Number.isFinite(t.durationMs) ? t.durationMs / 1000 : 60,
+        estimated_time: t.estimatedSeconds ?? (Number.isFinite(t.durationMs) ? t.durationMs / 1000 : 60),
       },
       ...(done ? { results: [{ url: `${url}/results/${id}.mp4` }] } : {}),
     };
@@ -73,10 +74,14 @@ export async function startFake(options = {}) {
         }
         const id = `task-bench-${String(process.pid)}-${String(++seq)}`;
         const dur = /\bdur=(\d+)/.exec(String(body.prompt ?? ""));
+        const est = /\best=(\d+)/.exec(String(body.prompt ?? ""));
         const t = {
           createdAt: Date.now(),
           durationMs: dur ? Number(dur[1]) : durationMs,
+          estimatedSeconds: est ? Number(est[1]) : null,
           statusCalls: 0,
+          /** When each status call about it arrived (ms, wall clock). */
+          checkTimes: [],
           completedAt: null,
           firstCompletedAnswerAt: null,
         };
@@ -99,6 +104,7 @@ export async function startFake(options = {}) {
         }
         t.statusCalls++;
         const now = Date.now();
+        t.checkTimes.push(now);
         const body = taskBody(id, t, now);
         if (body.status === "completed" && t.firstCompletedAnswerAt === null) t.firstCompletedAnswerAt = now;
         onEvent("status", { id, arrived, status: body.status });

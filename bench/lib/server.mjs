@@ -155,7 +155,10 @@ function hookExit() {
  * serves another checkout's build (see ensureBuild); `gcProbe` preloads bench/lib/gc-probe.mjs (see afterGc).
  */
 export async function startServer(port, env = {}, { nodeArgs = [], appDir = ROOT, gcProbe = false } = {}) {
-  if (port < 3400 || port > 3499) throw new Error(`bench ports are 3400–3499, not ${String(port)}`);
+  // 3400–3499 unless BENCH_PORT_RANGE="lo-hi" names another range (a machine shared with other runs).
+  const [lo, hi] = (process.env.BENCH_PORT_RANGE ?? "3400-3499").split("-").map(Number);
+  if (!(port >= lo && port <= hi))
+    throw new Error(`bench ports are ${String(lo)}–${String(hi)}, not ${String(port)}`);
   hookExit();
   const url = `http://127.0.0.1:${String(port)}`;
   try {

@@ -1,11 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 
 /** The passcode form. On success the browser goes where it was headed (a path on this site only). */
 export function SignInForm({ next }: { next: string }) {
+  const t = useTranslations();
   const [passcode, setPasscode] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,9 +26,9 @@ export function SignInForm({ next }: { next: string }) {
         return;
       }
       const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setError(body?.error?.message ?? "Sign-in failed. Try again.");
+      setError(body?.error?.message ?? t("signIn.failed"));
     } catch {
-      setError("Could not reach the server. Check your connection.");
+      setError(t("errors.network"));
     } finally {
       setBusy(false);
     }
@@ -34,7 +36,7 @@ export function SignInForm({ next }: { next: string }) {
 
   return (
     <form
-      aria-label="Sign in"
+      aria-label={t("signIn.title")}
       className="space-y-4"
       onSubmit={(e) => {
         e.preventDefault();
@@ -43,7 +45,7 @@ export function SignInForm({ next }: { next: string }) {
     >
       <div className="space-y-1.5">
         <label htmlFor="passcode" className="text-sm font-medium text-slate-200">
-          Team passcode
+          {t("signIn.passcode")}
         </label>
         <input
           id="passcode"
@@ -60,7 +62,7 @@ export function SignInForm({ next }: { next: string }) {
         {error ? <FieldError id="passcode-error">{error}</FieldError> : null}
       </div>
       <Button type="submit" variant="primary" disabled={busy || passcode === ""} className="w-full">
-        {busy ? "Signing in…" : "Sign in"}
+        {busy ? t("signIn.signingIn") : t("signIn.title")}
       </Button>
     </form>
   );

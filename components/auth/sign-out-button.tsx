@@ -1,9 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 /** Ends the session on the server, then shows the sign-in page. */
 export function SignOutButton() {
+  const t = useTranslations();
   const [busy, setBusy] = useState(false);
   return (
     <button
@@ -17,7 +19,7 @@ export function SignOutButton() {
       }}
       className="rounded-md border border-ink-600 px-2.5 py-1 text-xs text-slate-300 hover:bg-ink-800 hover:text-slate-100"
     >
-      {busy ? "Signing out…" : "Sign out"}
+      {busy ? t("signIn.signingOut") : t("signIn.signOut")}
     </button>
   );
 }

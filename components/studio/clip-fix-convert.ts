@@ -1,3 +1,4 @@
+import { msg } from "@/lib/i18n/message";
 import {
   ALL_FORMATS,
   BlobSource,
@@ -32,8 +33,7 @@ export class FixUnsupported extends Error {
   override name = "FixUnsupported";
 }
 
-const HEVC_ADVICE =
-  "Phones often record HEVC (H.265), which Chromium on Linux and Firefox cannot decode. Export the clip as H.264 MP4 (your phone's share or export option, or HandBrake), then choose it again.";
+// The messages below are catalog keys (lib/i18n/message.ts): the fixer says them in the page's language.
 
 /**
  * Trims, reframes and scales a clip into an H.264 MP4 in the browser. The video is always re-encoded: a copied
@@ -48,22 +48,16 @@ export function fixClip(
   let cancelled = false;
   const promise = (async () => {
     if (typeof VideoEncoder === "undefined" || typeof VideoDecoder === "undefined")
-      throw new FixUnsupported(
-        "This browser has no WebCodecs video encoder, so it cannot fix clips. Use a current Chrome, Edge or Safari, or trim the clip in a video editor.",
-      );
+      throw new FixUnsupported(msg("fixer.noWebCodecs"));
     const input = new Input({ source: new BlobSource(source), formats: ALL_FORMATS });
     const video = await input.getPrimaryVideoTrack().catch(() => null);
-    if (!video) throw new FixUnsupported("This browser could not read a video track in the clip.");
+    if (!video) throw new FixUnsupported(msg("fixer.noVideoTrack"));
     if (!(await video.canDecode()))
-      throw new FixUnsupported(
-        `This browser cannot decode the clip's video (${video.codec ?? "unknown codec"}). ${HEVC_ADVICE}`,
-      );
+      throw new FixUnsupported(msg("fixer.cannotDecode", { codec: video.codec ?? "?" }));
     const width = job.size?.width ?? video.displayWidth;
     const height = job.size?.height ?? video.displayHeight;
     if (!(await canEncodeVideo("avc", { width, height })))
-      throw new FixUnsupported(
-        "This browser cannot encode H.264 video, so it cannot fix the clip. Try Chrome or Edge, or trim it in a video editor.",
-      );
+      throw new FixUnsupported(msg("fixer.cannotEncode"));
     const audio = await input.getPrimaryAudioTrack().catch(() => null);
 
     const target = new BufferTarget();
@@ -85,15 +79,14 @@ export function fixClip(
       showWarnings: false,
     });
     if (cancelled) await conversion.cancel();
-    if (!conversion.isValid)
-      throw new FixUnsupported("This browser cannot convert this clip. " + HEVC_ADVICE);
+    if (!conversion.isValid) throw new FixUnsupported(msg("fixer.cannotConvert"));
     let audioNote: string | null = null;
     const droppedAudio = conversion.discardedTracks.find((t) => t.track.type === "audio");
     if (audio && droppedAudio)
       audioNote =
         droppedAudio.reason === "no_encodable_target_codec"
-          ? `The sound (${audio.codec ?? "unknown codec"}) could not be kept: it would have to be re-encoded, and this browser cannot encode AAC (Chromium on Linux). The fixed clip is silent; trim it in a video editor to keep the sound.`
-          : "The sound could not be read by this browser, so the fixed clip is silent.";
+          ? msg("fixer.soundDropped", { codec: audio.codec ?? "?" })
+          : msg("fixer.soundUnreadable");
     conversion.onProgress = (p) => onProgress(p);
     await conversion.execute();
     const buffer = target.buffer;

@@ -1,3 +1,4 @@
+import { msg } from "@/lib/i18n/message";
 import type { ClipFix } from "@/lib/models/definition";
 import type { MeasuredVideo } from "@/lib/models/media";
 
@@ -54,7 +55,7 @@ export function planClipFix(video: MeasuredVideo, fix: ClipFix, name: string): C
   if (minSeconds !== undefined && d < minSeconds - SLACK)
     return {
       ...base,
-      unfixable: `The clip is ${d.toFixed(1)} s long and ${name} needs at least ${String(minSeconds)} s: trimming can only shorten a clip. Choose a longer one.`,
+      unfixable: msg("fixer.tooShortToFix", { secs: d.toFixed(1), name, min: String(minSeconds) }),
     };
   if (maxSeconds !== undefined && d > maxSeconds + SLACK) {
     if (fix.keep === "start") base.end = maxSeconds;
@@ -84,7 +85,11 @@ export function planClipFix(video: MeasuredVideo, fix: ClipFix, name: string): C
     if (fitting.length === 0)
       return {
         ...base,
-        unfixable: `The clip is ${String(width)}×${String(height)}: scaled to ${name}'s sizes, its long side would be over ${String(fix.sides?.max ?? 0)} px. Crop it to a less elongated shape first.`,
+        unfixable: msg("fixer.tooElongated", {
+          size: `${String(width)}×${String(height)}`,
+          name,
+          max: String(fix.sides?.max ?? 0),
+        }),
       };
     base.sizes = fitting;
     // The nearest size not above the clip's own (upscaling beyond it adds nothing), or the smallest.
@@ -95,16 +100,16 @@ export function planClipFix(video: MeasuredVideo, fix: ClipFix, name: string): C
 
 /** The trim as entered, checked against the clip and the model; null when it fits. */
 export function trimProblem(plan: ClipPlan, start: number, end: number, name: string): string | null {
-  if (!Number.isFinite(start) || !Number.isFinite(end)) return "Enter Start and End in seconds.";
-  if (start < 0) return "Start cannot be before 0 s.";
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return msg("fixer.enterTrim");
+  if (start < 0) return msg("fixer.startBeforeZero");
   if (end > plan.durationSeconds + SLACK)
-    return `End cannot be after the clip's end (${plan.durationSeconds.toFixed(2)} s).`;
-  if (end <= start) return "End must be after Start.";
+    return msg("fixer.endAfterClip", { secs: plan.durationSeconds.toFixed(2) });
+  if (end <= start) return msg("fixer.endBeforeStart");
   const len = end - start;
   if (plan.maxSeconds !== undefined && len > plan.maxSeconds + SLACK)
-    return `That keeps ${len.toFixed(1)} s; ${name} takes at most ${String(plan.maxSeconds)} s.`;
+    return msg("fixer.keepsTooLong", { secs: len.toFixed(1), name, max: String(plan.maxSeconds) });
   if (plan.minSeconds !== undefined && len < plan.minSeconds - SLACK)
-    return `That keeps ${len.toFixed(1)} s; ${name} needs at least ${String(plan.minSeconds)} s.`;
+    return msg("fixer.keepsTooShort", { secs: len.toFixed(1), name, min: String(plan.minSeconds) });
   return null;
 }
 

@@ -1,6 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
+import { type Translate, say } from "@/lib/i18n/message";
 import { Button } from "@/components/ui/button";
 import { measureVideoFile } from "@/lib/client/uploads";
 import type { MeasuredVideo } from "@/lib/models/media";
@@ -8,16 +10,15 @@ import { FixUnsupported, fixClip, isCancel } from "./clip-fix-convert";
 import { type ClipPlan, type Framing, outputSizeFor, placeFrame, trimProblem } from "./clip-fix-plan";
 
 /** What the trim is for, said under Start and End while they fit. */
-function trimHint(plan: ClipPlan, name: string) {
+function trimHint(t: Translate, plan: ClipPlan, name: string) {
   const range =
-    plan.maxSeconds !== undefined
-      ? `${name} takes ${plan.minSeconds !== undefined ? `${String(plan.minSeconds)}–` : "up to "}${String(plan.maxSeconds)} s. `
-      : "";
-  const keep =
-    plan.keep === "end"
-      ? `${name} continues from the clip's last frame, so the trim keeps its end.`
-      : "The trim keeps the clip's opening.";
-  return `${range}${keep}`;
+    plan.maxSeconds === undefined
+      ? ""
+      : plan.minSeconds !== undefined
+        ? t("fixer.takesRange", { name, min: String(plan.minSeconds), max: String(plan.maxSeconds) })
+        : t("fixer.takesUpTo", { name, max: String(plan.maxSeconds) });
+  const keep = plan.keep === "end" ? t("fixer.keepsEnd", { name }) : t("fixer.keepsStart");
+  return range ? `${range} ${keep}` : keep;
 }
 
 type Phase = { kind: "editing" } | { kind: "fixing"; share: number } | { kind: "failed"; message: string };
@@ -45,6 +46,7 @@ export default function ClipFixerDialog({
   /** The fixed file, already re-measured against the model's rules. */
   onFixed: (file: File, note: string | null) => void;
 }) {
+  const t = useTranslations();
   const ids = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const frameVideo = useRef<HTMLVideoElement>(null);
@@ -111,7 +113,7 @@ export default function ClipFixerDialog({
       if (left.length > 0)
         return setPhase({
           kind: "failed",
-          message: `The fixed clip still breaks the rules: ${left.join(" ")}`,
+          message: t("fixer.stillBreaks", { problems: left.map((p) => say(t, p)).join(" ") }),
         });
       job.current = null;
       onFixed(result.file, result.audioNote);
@@ -120,10 +122,7 @@ export default function ClipFixerDialog({
       else
         setPhase({
           kind: "failed",
-          message:
-            err instanceof FixUnsupported
-              ? err.message
-              : "The browser could not fix this clip. Trim or convert it in a video editor, then choose it again.",
+          message: err instanceof FixUnsupported ? say(t, err.message) : t("fixer.failedGeneric"),
         });
     } finally {
       if (job.current === h) job.current = null;
@@ -131,7 +130,7 @@ export default function ClipFixerDialog({
   };
 
   const pct = fixing ? Math.min(100, Math.floor(phase.share * 100)) : 0;
-  const seconds = (n: number) => `${n.toFixed(2)} s`;
+  const seconds = (n: number) => t("fixer.seconds", { n: n.toFixed(2) });
   const label = "block text-xs font-medium text-slate-300";
   const input =
     "mt-1 h-9 w-full rounded-md border border-ink-600 bg-ink-900 px-2 text-sm tabular-nums text-slate-100 focus-visible:outline-2 focus-visible:outline-accent-400";
@@ -149,11 +148,16 @@ export default function ClipFixerDialog({
       className="m-auto w-[min(40rem,calc(100vw-1.5rem))] max-h-[calc(100dvh-1.5rem)] overflow-y-auto rounded-lg border border-ink-600 bg-ink-800 p-4 text-sm text-slate-200 shadow-xl backdrop:bg-black/60"
     >
       <h2 id={`${ids}-title`} className="text-base font-semibold text-slate-50">
-        Fix the clip
+        {t("fixer.title")}
       </h2>
       <p className="mt-1 text-xs text-slate-400">
-        {file.name}: {seconds(video.durationSeconds)}, {video.width}×{video.height}. The result is {out.width}
-        ×{out.height}, {seconds(Math.max(0, end - start))}, H.264 MP4.
+        {t("fixer.summary", {
+          name: file.name,
+          secs: seconds(video.durationSeconds),
+          size: `${String(video.width)}×${String(video.height)}`,
+          outSize: `${String(out.width)}×${String(out.height)}`,
+          outSecs: seconds(Math.max(0, end - start)),
+        })}
       </p>
 
       <div className="mt-3 grid gap-3 sm:grid-cols-[1fr_14rem]">
@@ -161,7 +165,7 @@ export default function ClipFixerDialog({
           <canvas
             ref={canvas}
             role="img"
-            aria-label="The frame as it will be"
+            aria-label={t("fixer.frameName")}
             className="block aspect-video max-h-64 w-full rounded-md bg-black object-contain"
             style={{ aspectRatio: `${String(out.width)} / ${String(out.height)}` }}
           />
@@ -177,7 +181,7 @@ export default function ClipFixerDialog({
             onLoadedData={draw}
           />
           <label className={`${label} mt-2`} htmlFor={`${ids}-scrub`}>
-            Frame at {seconds(shownAt)}
+            {t("fixer.frameAt", { at: seconds(shownAt) })}
           </label>
           <input
             id={`${ids}-scrub`}
@@ -194,10 +198,10 @@ export default function ClipFixerDialog({
 
         <div className="space-y-3">
           <fieldset disabled={fixing}>
-            <legend className="text-xs font-semibold text-slate-200">Trim</legend>
+            <legend className="text-xs font-semibold text-slate-200">{t("fixer.trim")}</legend>
             <div className="mt-1 grid grid-cols-2 gap-2">
               <label className={label}>
-                Start
+                {t("fixer.start")}
                 <input
                   type="number"
                   min={0}
@@ -214,7 +218,7 @@ export default function ClipFixerDialog({
                 />
               </label>
               <label className={label}>
-                End
+                {t("fixer.end")}
                 <input
                   type="number"
                   min={0}
@@ -235,14 +239,14 @@ export default function ClipFixerDialog({
               id={`${ids}-trim`}
               className={problem ? "mt-1 text-xs text-rose-300" : "mt-1 text-xs text-slate-400"}
             >
-              {problem ?? trimHint(plan, name)}
+              {problem ? say(t, problem) : trimHint(t, plan, name)}
             </p>
           </fieldset>
 
           {plan.aspect ? (
             <fieldset disabled={fixing} role="radiogroup" aria-labelledby={`${ids}-framing`}>
               <legend id={`${ids}-framing`} className="text-xs font-semibold text-slate-200">
-                Framing (to {plan.aspect})
+                {t("fixer.framing", { aspect: plan.aspect })}
               </legend>
               <div className="mt-1 flex gap-3">
                 {(["crop", "pad"] as const).map((f) => (
@@ -255,14 +259,12 @@ export default function ClipFixerDialog({
                       onChange={() => setFraming(f)}
                       className="accent-accent-500"
                     />
-                    {f === "crop" ? "Crop" : "Pad"}
+                    {f === "crop" ? t("fixer.crop") : t("fixer.pad")}
                   </label>
                 ))}
               </div>
               <p className="mt-1 text-xs text-slate-400">
-                {framing === "crop"
-                  ? "Fills the frame; cuts the edges."
-                  : "Keeps the whole frame; adds black bars."}
+                {framing === "crop" ? t("fixer.cropHelp") : t("fixer.padHelp")}
               </p>
             </fieldset>
           ) : null}
@@ -270,7 +272,7 @@ export default function ClipFixerDialog({
           {plan.sizes.length > 0 ? (
             <fieldset disabled={fixing} role="radiogroup" aria-labelledby={`${ids}-size`}>
               <legend id={`${ids}-size`} className="text-xs font-semibold text-slate-200">
-                Output size
+                {t("fixer.outputSize")}
               </legend>
               <div className="mt-1 flex gap-3">
                 {plan.sizes.map((s) => (
@@ -297,7 +299,7 @@ export default function ClipFixerDialog({
           <div className="flex items-center gap-2">
             <div
               role="progressbar"
-              aria-label="Fixing the clip"
+              aria-label={t("fixer.fixing")}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={pct}
@@ -316,10 +318,10 @@ export default function ClipFixerDialog({
 
       <div className="mt-3 flex flex-wrap justify-end gap-2">
         <Button variant="ghost" onClick={close}>
-          Cancel
+          {t("common.cancel")}
         </Button>
         <Button variant="primary" onClick={() => void run()} disabled={fixing || problem !== null}>
-          Fix and upload
+          {t("fixer.fixAndUpload")}
         </Button>
       </div>
     </dialog>

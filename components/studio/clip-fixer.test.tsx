@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { Intl, words } from "@/lib/testing/i18n";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -46,7 +47,7 @@ describe("planClipFix", () => {
 
   it("refuses to offer a fix for a clip too short for Kling", () => {
     const plan = planClipFix({ durationSeconds: 2, width: 1280, height: 720 }, klingO3Edit.clipFix!, "Kling");
-    expect(plan.unfixable).toBe(
+    expect(words(plan.unfixable ?? "")).toBe(
       "The clip is 2.0 s long and Kling needs at least 3 s: trimming can only shorten a clip. Choose a longer one.",
     );
   });
@@ -72,12 +73,16 @@ describe("planClipFix", () => {
   it("checks the trim entered", () => {
     const plan = planClipFix(LONG_4X3, klingO3Edit.clipFix!, "Kling");
     expect(trimProblem(plan, 0, 10, "Kling")).toBeNull();
-    expect(trimProblem(plan, 0, 12, "Kling")).toBe("That keeps 12.0 s; Kling takes at most 10 s.");
-    expect(trimProblem(plan, 5, 6, "Kling")).toBe("That keeps 1.0 s; Kling needs at least 3 s.");
-    expect(trimProblem(plan, 4, 3, "Kling")).toBe("End must be after Start.");
-    expect(trimProblem(plan, -1, 5, "Kling")).toBe("Start cannot be before 0 s.");
-    expect(trimProblem(plan, 5, 15, "Kling")).toBe("End cannot be after the clip's end (14.00 s).");
-    expect(trimProblem(plan, Number.NaN, 5, "Kling")).toBe("Enter Start and End in seconds.");
+    expect(words(trimProblem(plan, 0, 12, "Kling") ?? "")).toBe(
+      "That keeps 12.0 s; Kling takes at most 10 s.",
+    );
+    expect(words(trimProblem(plan, 5, 6, "Kling") ?? "")).toBe("That keeps 1.0 s; Kling needs at least 3 s.");
+    expect(words(trimProblem(plan, 4, 3, "Kling") ?? "")).toBe("End must be after Start.");
+    expect(words(trimProblem(plan, -1, 5, "Kling") ?? "")).toBe("Start cannot be before 0 s.");
+    expect(words(trimProblem(plan, 5, 15, "Kling") ?? "")).toBe(
+      "End cannot be after the clip's end (14.00 s).",
+    );
+    expect(words(trimProblem(plan, Number.NaN, 5, "Kling") ?? "")).toBe("Enter Start and End in seconds.");
   });
 
   it("crops by filling the output and pads by fitting it", () => {
@@ -91,20 +96,22 @@ describe("planClipFix", () => {
 function setup(model: ModelInfo) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
-    <QueryClientProvider client={client}>
-      <FileDrop
-        kind="video"
-        fieldName="video"
-        value=""
-        onUrl={vi.fn()}
-        videoProblems={model.videoProblems}
-        modelLabel={model.label}
-        clipFix={model.clipFix}
-        modelName={model.probe?.name}
-      >
-        <span>field</span>
-      </FileDrop>
-    </QueryClientProvider>,
+    <Intl>
+      <QueryClientProvider client={client}>
+        <FileDrop
+          kind="video"
+          fieldName="video"
+          value=""
+          onUrl={vi.fn()}
+          videoProblems={model.videoProblems}
+          modelLabel={model.label}
+          clipFix={model.clipFix}
+          modelName={model.probe?.name}
+        >
+          <span>field</span>
+        </FileDrop>
+      </QueryClientProvider>
+    </Intl>,
   );
 }
 
@@ -125,7 +132,7 @@ describe("Fix it for me", () => {
     measureVideoFile.mockResolvedValue(LONG_4X3);
     setup(klingO3Edit);
     await chooseClip();
-    fireEvent.click(screen.getByRole("button", { name: "Fix it for me" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Fix it for me" }));
     const dialog = await screen.findByRole("dialog", { name: "Fix the clip" });
     expect(within(dialog).getByLabelText<HTMLInputElement>("Start").value).toBe("0");
     expect(within(dialog).getByLabelText<HTMLInputElement>("End").value).toBe("10");
@@ -146,7 +153,7 @@ describe("Fix it for me", () => {
     measureVideoFile.mockResolvedValue(LONG_4X3);
     setup(veoExtend);
     await chooseClip();
-    fireEvent.click(screen.getByRole("button", { name: "Fix it for me" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Fix it for me" }));
     const dialog = await screen.findByRole("dialog", { name: "Fix the clip" });
     expect(within(dialog).getByLabelText<HTMLInputElement>("End").value).toBe("14");
     const framing = within(dialog).getByRole("radiogroup", { name: "Framing (to 16:9)" });
@@ -160,7 +167,7 @@ describe("Fix it for me", () => {
     measureVideoFile.mockResolvedValue({ durationSeconds: 2, width: 1280, height: 720 });
     setup(klingO3Edit);
     await chooseClip();
-    const button = screen.getByRole("button", { name: "Fix it for me" });
+    const button = await screen.findByRole("button", { name: "Fix it for me" });
     expect(button).toHaveProperty("disabled", true);
     expect(document.getElementById(button.getAttribute("aria-describedby")!)?.textContent).toContain(
       "trimming can only shorten a clip",

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { Intl } from "@/lib/testing/i18n";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
@@ -43,11 +44,13 @@ function setup(props: { modelLabel: string; videoProblems: (v: MeasuredVideo) =>
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const onUrl = vi.fn();
   const ui = (p: typeof props): ReactNode => (
-    <QueryClientProvider client={client}>
-      <FileDrop kind="video" fieldName="video" value="" onUrl={onUrl} {...p}>
-        <span>field</span>
-      </FileDrop>
-    </QueryClientProvider>
+    <Intl>
+      <QueryClientProvider client={client}>
+        <FileDrop kind="video" fieldName="video" value="" onUrl={onUrl} {...p}>
+          <span>field</span>
+        </FileDrop>
+      </QueryClientProvider>
+    </Intl>
   );
   const utils = render(ui(props));
   return { onUrl, rerender: (p: typeof props) => utils.rerender(ui(p)) };

@@ -1,18 +1,20 @@
 "use client";
 
-import { Suspense, lazy, useId, useState, type DragEvent, type ReactNode } from "react";
-import { useNow } from "@/components/tasks/use-now";
-import { Button } from "@/components/ui/button";
+import { useTranslations } from "next-intl";
+import { Suspense, lazy, useEffect, useId, useState, type DragEvent, type ReactNode } from "react";
+import { say } from "@/lib/i18n/message";
 import { cn } from "@/components/ui/cn";
 import type { ClipFix } from "@/lib/models/definition";
 import type { MeasuredVideo } from "@/lib/models/shared";
-import { MAX_UPLOAD_BYTES, type UploadKind, acceptFor, formatBytes, typeList } from "@/lib/uploads/types";
-import { type ClipPlan, planClipFix } from "./clip-fix-plan";
-import { RecentUploads, lifeOf } from "./recent-uploads";
-import { type UploadState, useUpload } from "./use-upload";
+import { MAX_UPLOAD_BYTES, type UploadKind, acceptFor, formatBytes } from "@/lib/uploads/types";
+import type { ClipPlan, planClipFix } from "./clip-fix-plan";
+import { RecentUploads } from "./recent-uploads";
+import { useUpload } from "./use-upload";
 
 // The fixer and Mediabunny load only when the dialog opens: the studio's first load stays within its budget.
 const ClipFixerDialog = lazy(() => import("./clip-fixer-dialog"));
+const UploadStatus = lazy(() => import("./upload-status"));
+const FixButton = lazy(() => import("./upload-status").then((m) => ({ default: m.FixButton })));
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes("Files");
 
@@ -50,6 +52,7 @@ export function FileDrop({
   compact?: boolean;
   children: ReactNode;
 }) {
+  const t = useTranslations();
   const inputId = useId();
   const [fixing, setFixing] = useState<{ file: File; measured: MeasuredVideo; plan: ClipPlan } | null>(null);
   const [fixNote, setFixNote] = useState<string | null>(null);
@@ -62,13 +65,29 @@ export function FileDrop({
     onUrl,
     onBusy: (busy) => onBusy?.(inputId, busy),
   });
-  const fileLabel = `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)} file`;
+  // "Video file", "Image 1 file" ("视频文件"): the field's name leads, capitalized where the language has case.
+  const named = t("uploads.fileLabel", { field: fieldName });
+  const fileLabel = `${named.charAt(0).toUpperCase()}${named.slice(1)}`;
   const busy = state.phase === "uploading" || state.phase === "checking";
-  const name = modelName ?? modelLabel ?? "this model";
-  // Offered only for a clip refused by the chosen model's own rules, which the browser could measure.
-  const fixable =
+  const name = modelName ?? modelLabel ?? t("uploads.thisModel");
+  // Offered only for a clip refused by the chosen model's own rules, which the browser could measure. The planner
+  // comes with the first such clip (it is the clip fixer's, loaded with it), not with the studio.
+  const refusedClip =
     state.phase === "refused" && clipFix && state.file && state.measured && state.checkedFor === modelLabel
-      ? { file: state.file, measured: state.measured, plan: planClipFix(state.measured, clipFix, name) }
+      ? { file: state.file, measured: state.measured, clipFix }
+      : null;
+  const [planner, setPlanner] = useState<typeof planClipFix | null>(null);
+  const wantsPlanner = refusedClip !== null && planner === null;
+  useEffect(() => {
+    if (wantsPlanner) void import("./clip-fix-plan").then((m) => setPlanner(() => m.planClipFix));
+  }, [wantsPlanner]);
+  const fixable =
+    refusedClip && planner
+      ? {
+          file: refusedClip.file,
+          measured: refusedClip.measured,
+          plan: planner(refusedClip.measured, refusedClip.clipFix, name),
+        }
       : null;
 
   return (
@@ -108,12 +127,12 @@ export function FileDrop({
           {compact ? null : (
             <span>
               {dragging ? (
-                <strong className="font-medium text-accent-400">Drop the {kind} to upload it</strong>
+                <strong className="font-medium text-accent-400">{t("uploads.dropToUpload", { kind })}</strong>
               ) : (
                 <>
-                  Or drop a {kind} here{" "}
+                  {t("uploads.orDrop", { kind })}{" "}
                   <span className="hidden sm:inline">
-                    ({typeList(kind)}, up to {formatBytes(MAX_UPLOAD_BYTES[kind])})
+                    {t("uploads.typesUpTo", { kind, max: formatBytes(MAX_UPLOAD_BYTES[kind]) })}
                   </span>
                 </>
               )}
@@ -126,7 +145,7 @@ export function FileDrop({
               busy && "pointer-events-none opacity-50",
             )}
           >
-            <span aria-hidden="true">↑</span> {compact ? "Upload" : "Choose file"}
+            <span aria-hidden="true">↑</span> {compact ? t("uploads.upload") : t("uploads.chooseFile")}
             <input
               id={inputId}
               type="file"
@@ -155,29 +174,35 @@ export function FileDrop({
             modelLabel={modelLabel}
           />
         </div>
-        <UploadStatus
-          state={state}
-          value={value}
-          fieldName={fieldName}
-          modelLabel={modelLabel}
-          onCancel={cancel}
-          onRetry={() => retry()}
-          onForce={() => retry({ force: true })}
-          onFresh={() => retry({ fresh: true })}
-          fix={
-            fixable ? (
-              <FixButton
-                reason={fixable.plan.unfixable}
-                onClick={() => {
-                  setFixNote(null);
-                  setFixing(fixable);
-                }}
+        <div aria-live="polite" className="text-xs">
+          {state.phase === "idle" ? null : (
+            <Suspense fallback={null}>
+              <UploadStatus
+                state={state}
+                value={value}
+                fieldName={fieldName}
+                modelLabel={modelLabel}
+                onCancel={cancel}
+                onRetry={() => retry()}
+                onForce={() => retry({ force: true })}
+                onFresh={() => retry({ fresh: true })}
+                fix={
+                  fixable ? (
+                    <FixButton
+                      reason={fixable.plan.unfixable}
+                      onClick={() => {
+                        setFixNote(null);
+                        setFixing(fixable);
+                      }}
+                    />
+                  ) : null
+                }
               />
-            ) : null
-          }
-        />
+            </Suspense>
+          )}
+        </div>
         {fixNote && (state.phase === "uploading" || state.phase === "done") ? (
-          <p className="mt-1 text-xs text-amber-300">{fixNote}</p>
+          <p className="mt-1 text-xs text-amber-300">{say(t, fixNote)}</p>
         ) : null}
       </div>
       {fixing ? (
@@ -197,171 +222,6 @@ export function FileDrop({
           />
         </Suspense>
       ) : null}
-    </div>
-  );
-}
-
-/** "Fix it for me", or the same button disabled with the reason when trimming and scaling cannot help. */
-function FixButton({ reason, onClick }: { reason?: string; onClick: () => void }) {
-  const id = useId();
-  return (
-    <div className="mt-1.5 flex flex-wrap items-center gap-2">
-      <Button
-        size="sm"
-        variant="secondary"
-        onClick={onClick}
-        disabled={Boolean(reason)}
-        aria-describedby={reason ? id : undefined}
-      >
-        Fix it for me
-      </Button>
-      {reason ? (
-        <span id={id} className="text-slate-400">
-          {reason}
-        </span>
-      ) : null}
-    </div>
-  );
-}
-
-function UploadStatus({
-  state,
-  value,
-  fieldName,
-  modelLabel,
-  onCancel,
-  onRetry,
-  onForce,
-  onFresh,
-  fix,
-}: {
-  fix?: ReactNode;
-  state: UploadState;
-  value: string;
-  fieldName: string;
-  modelLabel?: string;
-  onCancel: () => void;
-  onRetry: () => void;
-  onForce: () => void;
-  onFresh: () => void;
-}) {
-  const now = useNow(60_000, state.phase === "done");
-  const link = "underline decoration-slate-500 underline-offset-2 hover:text-slate-100";
-  let body: ReactNode = null;
-  switch (state.phase) {
-    case "checking":
-      body = <p className="text-slate-400">Checking {state.name}…</p>;
-      break;
-    case "refused":
-      body = (
-        <div role="alert" className="text-rose-300">
-          <p className="font-medium">Not uploaded: {state.name}</p>
-          <ul aria-label={`Problems with the ${fieldName} file`} className="mt-0.5 space-y-0.5">
-            {state.problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-          {state.checkedFor && modelLabel && state.checkedFor !== modelLabel ? (
-            <button type="button" className={cn(link, "mt-1 text-slate-300")} onClick={onRetry}>
-              Check it for {modelLabel} instead
-            </button>
-          ) : null}
-          {fix}
-          {state.canForce ? (
-            <button type="button" className={cn(link, "mt-1 text-slate-300")} onClick={onForce}>
-              Upload it anyway
-            </button>
-          ) : null}
-        </div>
-      );
-      break;
-    case "uploading": {
-      const pct = state.total > 0 ? Math.min(100, Math.floor((state.loaded / state.total) * 100)) : 0;
-      body = (
-        <div className="space-y-1">
-          <div className="flex items-center gap-2">
-            <div
-              role="progressbar"
-              aria-label={`Uploading ${state.name}`}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={pct}
-              className="h-1.5 min-w-0 flex-1 overflow-hidden rounded-full bg-ink-700"
-            >
-              <div
-                className="h-full rounded-full bg-accent-500 transition-[width]"
-                style={{ width: `${String(pct)}%` }}
-              />
-            </div>
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={onCancel}
-              aria-label={`Cancel the ${fieldName} upload`}
-            >
-              Cancel
-            </Button>
-          </div>
-          <p className="truncate text-slate-400">
-            Uploading {state.name} · <span className="tabular-nums">{pct}%</span> ·{" "}
-            <span className="tabular-nums">
-              {formatBytes(state.loaded)} of {formatBytes(state.total)}
-            </span>
-          </p>
-        </div>
-      );
-      break;
-    }
-    case "done": {
-      if (value.trim() !== state.upload.url) break;
-      const life = lifeOf(state.upload, now);
-      const expires = <span className={life.soon ? "text-amber-300" : undefined}>link {life.expires}</span>;
-      body = (
-        <p className="text-emerald-300">
-          {state.how === "uploaded" ? (
-            <>
-              ✓ Uploaded {state.upload.filename} ({formatBytes(state.upload.size)}) · {expires}
-            </>
-          ) : state.how === "reused" ? (
-            <>
-              ✓ This file was uploaded {life.ago}: using that link ({life.expires}).{" "}
-              <button type="button" className={cn(link, "text-slate-300")} onClick={onFresh}>
-                Upload it again
-              </button>
-            </>
-          ) : (
-            <>
-              ✓ Using {state.upload.filename} from recent uploads · {expires}
-            </>
-          )}
-        </p>
-      );
-      break;
-    }
-    case "failed":
-      body = (
-        <p role="alert" className="text-rose-300">
-          {state.name} was not uploaded: {state.message}{" "}
-          <button
-            type="button"
-            className={cn(link, "text-slate-300")}
-            onClick={onRetry}
-            aria-label={`Try again: upload ${state.name}`}
-          >
-            Try again
-          </button>
-        </p>
-      );
-      break;
-    case "cancelled":
-      body = <p className="text-slate-400">Upload of {state.name} cancelled.</p>;
-      break;
-    case "idle":
-      break;
-  }
-  return (
-    <div aria-live="polite" className={cn("text-xs", body ? "mt-1.5" : undefined)}>
-      {body}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { registerModel } from "@/lib/models";
 import { FIXTURE_MODEL, fixtureModel } from "@/lib/testing/fixture-model";
 import { fixtureModelSchema } from "@/lib/testing/fixture-model.schema";
+import { Intl } from "@/lib/testing/i18n";
 import { GenerationForm } from "./generation-form";
 
 // The studio form's logic, in a DOM: fields drawn from the chosen model's definition, the shared ones kept across
@@ -35,6 +36,20 @@ beforeEach(() => {
   vi.stubGlobal(
     "fetch",
     vi.fn((url: string, init?: RequestInit) => {
+      // The form reads the day's usage (the cap's remainder, recent reservations) once: no cap, nothing reserved.
+      if (url === "/api/usage")
+        return Promise.resolve(
+          new Response(
+            JSON.stringify({
+              day: "2026-12-01",
+              unit: "credits",
+              team: { tasks: 0, creditsReserved: 0, reservedTasks: 0, estimated: null },
+              cap: null,
+              recent: [],
+            }),
+            { status: 200, headers: { "Content-Type": "application/json" } },
+          ),
+        );
       const headers = new Headers(init?.headers);
       sent.push({
         url,
@@ -55,9 +70,11 @@ afterEach(() => {
 function renderForm() {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
-    <QueryClientProvider client={client}>
-      <GenerationForm simulator={false} draft={null} />
-    </QueryClientProvider>,
+    <Intl>
+      <QueryClientProvider client={client}>
+        <GenerationForm simulator={false} draft={null} />
+      </QueryClientProvider>
+    </Intl>,
   );
 }
 

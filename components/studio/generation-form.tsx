@@ -1,11 +1,18 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import { Controller, useForm, useWatch, type Resolver } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Field, FieldError, describedBy, inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
+import { type Translate, say } from "@/lib/i18n/message";
+import { Segmented } from "@/components/ui/segmented";
 import { type GenerationRequest, modelInfo } from "@/lib/models/catalog";
+import type { Pricing } from "@/lib/pricing/price";
+import { useShortcut } from "@/lib/client/shortcuts";
+import { useUsage } from "@/lib/client/usage";
+import { TAKE_CHOICES } from "@/lib/tasks/takes";
 import { FileDrop } from "./file-drop";
 import { ModelPicker } from "./model-picker";
 import { ModelSettings } from "./model-settings";
@@ -15,6 +22,9 @@ import { UrlThumb } from "./url-thumb";
 import { useSubmitGeneration } from "./use-submit-generation";
 import { VideoPreview, type ProbeState } from "./video-preview";
 import { type FormValues, emptyForm, list, sampleValues, text } from "./form-values";
+
+// The estimate (and the price logic) arrives after the first load: it only shows once usage or prices are read.
+const CostEstimate = lazy(() => import("./cost-estimate"));
 
 export interface Draft {
   values: FormValues;
@@ -40,13 +50,16 @@ const resolver: FormResolver = async (values, context, options) => {
   return zodResolver(requestSchema())(values, context, options);
 };
 
-/** Field errors keyed by dotted path (`elements.0.frontal_image_url`), from react-hook-form's nested errors. */
-function flattenErrors(errors: unknown): Record<string, string | undefined> {
+/**
+ * Field errors keyed by dotted path (`elements.0.frontal_image_url`), from react-hook-form's nested errors, in
+ * the page's language (the schema's messages are catalog keys; the server's are already translated).
+ */
+function flattenErrors(errors: unknown, t: Translate): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   const collect = (obj: unknown, prefix: string) => {
     if (!obj || typeof obj !== "object") return;
     const rec = obj as Record<string, unknown>;
-    if (typeof rec.message === "string" && prefix) out[prefix] ??= rec.message;
+    if (typeof rec.message === "string" && prefix) out[prefix] ??= say(t, rec.message);
     for (const [k, v] of Object.entries(rec)) {
       if (k === "message" || k === "type" || k === "ref" || k === "types") continue;
       collect(v, prefix ? (k === "root" ? prefix : `${prefix}.${k}`) : k);
@@ -57,15 +70,21 @@ function flattenErrors(errors: unknown): Record<string, string | undefined> {
 }
 
 /** The studio form: the model picker, then the chosen model's fields, all drawn from its definition. */
+const TAKE_OPTIONS = TAKE_CHOICES.map((n) => ({ value: String(n), label: String(n) }));
+
 export function GenerationForm({
   simulator,
   draft,
   draftProblem,
+  pricing = null,
 }: {
   simulator: boolean;
   draft: Draft | null;
   draftProblem?: string | null;
+  /** The operator's prices (PRICE_TABLE), when set. */
+  pricing?: Pricing | null;
 }) {
+  const t = useTranslations();
   const form = useForm<FormValues, unknown, GenerationRequest>({
     defaultValues: draft?.values ?? emptyForm(),
     resolver,
@@ -89,11 +108,39 @@ export function GenerationForm({
     source.kind === "video" && probe.state === "ready" && probe.url === sourceValue ? probe.video : undefined;
   const videoProblems = measured && info.videoProblems ? info.videoProblems(measured) : [];
 
+  const [takes, setTakes] = useState(1);
+  const usage = useUsage().data;
+  // The daily cap, read before anything is sent: how many tasks it still allows.
+  const capLeft = usage?.cap ? usage.cap.left : null;
+  // Whose limit binds: the team's, or the person's own (accounts mode).
+  const scope = usage?.cap?.scope ?? "team";
+  const overCap = capLeft !== null && takes > capLeft;
+
   const { submit, busy, notice, setNotice, renewKey } = useSubmitGeneration({
     form,
     parentTaskId,
     sourceMeta: measured,
+    takes,
   });
+
+  // Ctrl+Enter (Cmd+Enter on a Mac) generates, from anywhere on the page; the submit guard keeps it to once.
+  const formRef = useRef<HTMLFormElement>(null);
+  useShortcut({
+    id: "generate",
+    keys: ["Ctrl+Enter", "⌘+Enter"],
+    description: "studio.form.generate",
+    scope: "shortcuts.studio",
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      e.preventDefault();
+      if (e.repeat) return;
+      formRef.current?.requestSubmit();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   useEffect(() => {
     if (!draft || draft.nonce === lastDraftNonce.current) return;
@@ -140,14 +187,24 @@ export function GenerationForm({
 
   const onValid = async (request: GenerationRequest) => {
     setNotice(null);
+    if (capLeft !== null && takes > capLeft) {
+      setNotice({
+        kind: "error",
+        text:
+          capLeft === 0
+            ? t("studio.takes.capUsedUpSent", { scope })
+            : t("studio.takes.capAllowsSent", { left: capLeft, takes, scope }),
+      });
+      return;
+    }
     if (videoProblems.length > 0) {
-      setError(source.field, { type: "media", message: videoProblems.join(" ") });
+      setError(source.field, { type: "media", message: videoProblems.map((p) => say(t, p)).join(" ") });
       return;
     }
     if (source.kind === "video" && probe.state === "loading") {
       setNotice({
         kind: "error",
-        text: "Wait a moment: the clip is still loading, so it hasn't been checked yet.",
+        text: t("studio.form.clipStillLoading"),
       });
       return;
     }
@@ -155,20 +212,21 @@ export function GenerationForm({
   };
   // A double click must not submit twice: this flag is set before React can re-render the disabled button.
   const submitting = useRef(false);
-  const errorMap = flattenErrors(formState.errors);
+  const errorMap = flattenErrors(formState.errors, t);
   const refs = info.references;
 
   return (
     <form
-      aria-label="New generation"
+      ref={formRef}
+      aria-label={t("studio.form.name")}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (submitting.current) return;
+        if (submitting.current || busy) return;
         if (uploading.length > 0) {
           setNotice({
             kind: "error",
-            text: "Wait for the upload to finish (or cancel it), then generate.",
+            text: t("studio.form.waitForUpload"),
           });
           return;
         }
@@ -182,8 +240,8 @@ export function GenerationForm({
       {simulator ? (
         <div className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-400/30 bg-amber-400/10 px-3 py-2 text-sm">
           <p className="text-amber-200">
-            <strong className="font-semibold">Simulator mode.</strong> Results are simulated and nothing is
-            charged.
+            <strong className="font-semibold">{t("studio.form.simulatorTitle")}</strong>{" "}
+            {t("studio.form.simulatorBody")}
           </p>
           <Button
             size="sm"
@@ -194,7 +252,7 @@ export function GenerationForm({
               setNotice(null);
             }}
           >
-            Fill with sample media
+            {t("studio.form.fillSample")}
           </Button>
         </div>
       ) : null}
@@ -204,7 +262,7 @@ export function GenerationForm({
           role="status"
           className="rounded-md border border-accent-500/30 bg-accent-500/10 px-3 py-2 text-sm text-accent-400"
         >
-          {draftProblem ?? draft?.note}
+          {say(t, draftProblem ?? draft?.note ?? "")}
         </p>
       ) : null}
 
@@ -226,7 +284,7 @@ export function GenerationForm({
       <FileDrop
         key={source.field}
         kind={source.kind}
-        fieldName={source.kind}
+        fieldName={t("uploads.kindField", { kind: source.kind })}
         value={text(values[source.field])}
         onUrl={(url) => {
           setValue(source.field, url, { shouldDirty: true });
@@ -238,7 +296,12 @@ export function GenerationForm({
         clipFix={info.clipFix}
         modelName={info.probe?.name}
       >
-        <Field id={source.field} label={source.label} help={source.help} error={errorMap[source.field]}>
+        <Field
+          id={source.field}
+          label={say(t, source.label)}
+          help={source.help ? say(t, source.help) : undefined}
+          error={errorMap[source.field]}
+        >
           <div className={source.kind === "image" ? "flex items-center gap-2" : undefined}>
             {source.kind === "image" ? <UrlThumb url={sourceValue} /> : null}
             <input
@@ -274,9 +337,9 @@ export function GenerationForm({
                   }
                 : undefined
             }
-            placeholder={info.prompt.placeholder}
+            placeholder={say(t, info.prompt.placeholder)}
             error={errorMap.prompt}
-            help={info.prompt.help ?? ""}
+            help={say(t, info.prompt.help ?? "")}
           />
         )}
       />
@@ -305,7 +368,24 @@ export function GenerationForm({
 
       <div className="space-y-2 border-t border-ink-700 pt-4">
         {errorMap._form ? <FieldError>{errorMap._form}</FieldError> : null}
-        <div className="flex flex-wrap items-center gap-3">
+        <Suspense fallback={null}>
+          <CostEstimate
+            info={info}
+            values={values}
+            source={measured}
+            takes={takes}
+            pricing={pricing}
+            usage={usage}
+          />
+        </Suspense>
+        <div className="flex flex-wrap items-end gap-3">
+          <Segmented
+            name="takes"
+            label={t("studio.takes.label")}
+            value={String(takes)}
+            options={TAKE_OPTIONS}
+            onChange={(v) => setTakes(Number(v))}
+          />
           <Button
             type="submit"
             variant="primary"
@@ -320,25 +400,35 @@ export function GenerationForm({
                   aria-hidden="true"
                   className="h-4 w-4 animate-spin rounded-full border-2 border-ink-950 border-t-transparent"
                 />
-                Generating…
+                {t("studio.form.generating")}
               </>
             ) : (
-              "Generate"
+              t("studio.form.generate")
             )}
           </Button>
           {parentTaskId ? (
             <span className="text-xs text-slate-400">
-              Continues task <code className="text-slate-300">{parentTaskId.slice(0, 18)}</code>{" "}
+              {t.rich("studio.form.continues", {
+                id: parentTaskId.slice(0, 18),
+                code: (chunks) => <code className="text-slate-300">{chunks}</code>,
+              })}{" "}
               <button type="button" className="underline" onClick={() => setParentTaskId(null)}>
-                unlink
+                {t("studio.form.unlink")}
               </button>
             </span>
           ) : null}
           {uploading.length > 0 ? (
-            <p className="text-xs text-slate-400">Generate is ready when the upload finishes.</p>
+            <p className="text-xs text-slate-400">{t("studio.form.readyAfterUpload")}</p>
+          ) : null}
+          {overCap ? (
+            <p className="text-xs text-amber-300" role="status">
+              {capLeft === 0
+                ? t("studio.takes.capUsedUp", { scope })
+                : t("studio.takes.capAllows", { left: capLeft, scope })}
+            </p>
           ) : null}
           {videoBlocked && videoProblems.length > 0 ? (
-            <p className="text-xs text-rose-300">Fix the clip first: it breaks {info.label}&apos;s limits.</p>
+            <p className="text-xs text-rose-300">{t("studio.form.fixClipFirst", { model: info.label })}</p>
           ) : null}
         </div>
         <div aria-live="polite">
@@ -359,7 +449,7 @@ export function GenerationForm({
                       e.currentTarget.closest("form")?.requestSubmit();
                     }}
                   >
-                    Send it again anyway
+                    {t("studio.form.sendAgain")}
                   </button>
                 </>
               ) : null}

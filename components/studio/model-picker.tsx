@@ -1,14 +1,17 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { cn } from "@/components/ui/cn";
+import { say } from "@/lib/i18n/message";
 import { MODEL_IDS, modelInfo, type ModelId } from "@/lib/models/catalog";
 
 /** The Model radio group: one card per registered model, with its name and description from its definition. */
 export function ModelPicker({ value, onChange }: { value: ModelId; onChange: (id: ModelId) => void }) {
+  const t = useTranslations();
   return (
     <fieldset>
-      <legend className="mb-2 text-sm font-medium text-slate-200">Model</legend>
-      <div role="radiogroup" aria-label="Model" className="grid gap-2 sm:grid-cols-3">
+      <legend className="mb-2 text-sm font-medium text-slate-200">{t("studio.model")}</legend>
+      <div role="radiogroup" aria-label={t("studio.model")} className="grid gap-2 sm:grid-cols-3">
         {MODEL_IDS.map((id) => {
           const info = modelInfo(id);
           return (
@@ -35,7 +38,7 @@ export function ModelPicker({ value, onChange }: { value: ModelId; onChange: (id
                 {info.label}
               </span>
               <span id={`model-${id}-desc`} className="mt-0.5 block text-xs leading-snug text-slate-400">
-                {info.description}
+                {say(t, info.description)}
               </span>
             </label>
           );

@@ -1,9 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Controller, type UseFormReturn } from "react-hook-form";
 import { Field, describedBy, inputClass } from "@/components/ui/field";
 import { Segmented } from "@/components/ui/segmented";
 import { Switch } from "@/components/ui/switch";
+import { say } from "@/lib/i18n/message";
 import type { GenerationRequest, ModelInfo, SettingField } from "@/lib/models/catalog";
 import type { FormValues } from "./form-values";
 
@@ -24,8 +26,11 @@ function Setting({
   errors: Errors;
   onChoose: (name: string) => void;
 }) {
+  const t = useTranslations();
   const { control, register } = form;
   const error = errors[f.name];
+  const label = say(t, f.label);
+  const help = f.help ? say(t, f.help) : undefined;
   switch (f.control.kind) {
     case "choice": {
       const options = f.control.options.map((o) => ({ value: o, label: o }));
@@ -36,28 +41,28 @@ function Setting({
           render={({ field }) => (
             <Segmented
               name={f.name}
-              label={f.label}
+              label={label}
               value={typeof field.value === "string" ? field.value : ""}
               onChange={(v) => {
                 onChoose(f.name);
                 field.onChange(v);
               }}
               options={options}
-              help={f.help}
+              help={help}
             />
           )}
         />
       );
     }
     case "switch":
-      return <Switch id={f.name} label={f.label} help={f.help} {...register(f.name)} />;
+      return <Switch id={f.name} label={label} help={help} {...register(f.name)} />;
     case "text":
       return (
-        <Field id={f.name} label={f.label} help={f.help} error={error}>
+        <Field id={f.name} label={label} help={help} error={error}>
           <input
             id={f.name}
             type="text"
-            placeholder={f.control.placeholder}
+            placeholder={f.control.placeholder ? say(t, f.control.placeholder) : undefined}
             className={inputClass}
             {...describedBy(f.name, error)}
             {...register(f.name)}
@@ -66,14 +71,14 @@ function Setting({
       );
     case "integer":
       return (
-        <Field id={f.name} label={f.label} help={f.help} error={error}>
+        <Field id={f.name} label={label} help={help} error={error}>
           <input
             id={f.name}
             type="number"
             inputMode="numeric"
             min={f.control.min}
             step={1}
-            placeholder={f.control.placeholder}
+            placeholder={f.control.placeholder ? say(t, f.control.placeholder) : undefined}
             className={inputClass}
             {...describedBy(f.name, error)}
             {...register(f.name, { setValueAs: toNumber })}
@@ -82,17 +87,17 @@ function Setting({
       );
     case "select":
       return (
-        <Field id={f.name} label={f.label} help={f.help} error={error}>
+        <Field id={f.name} label={label} help={help} error={error}>
           <select
             id={f.name}
             className={inputClass}
             {...describedBy(f.name, error)}
             {...register(f.name, { setValueAs: toNumber })}
           >
-            <option value="">{f.control.emptyLabel}</option>
+            <option value="">{say(t, f.control.emptyLabel)}</option>
             {f.control.options.map((o) => (
               <option key={o.value} value={o.value}>
-                {o.label}
+                {say(t, o.label)}
               </option>
             ))}
           </select>
@@ -117,6 +122,7 @@ export function ModelSettings({
   /** Told when the user picks a choice themselves (a setting that follows the clip stops following it). */
   onChoose: (name: string) => void;
 }) {
+  const t = useTranslations();
   const main = info.settings.filter((f) => !f.advanced);
   const advanced = info.settings.filter((f) => f.advanced);
   return (
@@ -134,9 +140,9 @@ export function ModelSettings({
           open={advanced.some((f) => errors[f.name]) || undefined}
         >
           <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium text-slate-200">
-            Advanced
+            {t("studio.advanced")}
             {info.advancedSummary ? (
-              <span className="ml-2 text-xs font-normal text-slate-400">{info.advancedSummary}</span>
+              <span className="ml-2 text-xs font-normal text-slate-400">{say(t, info.advancedSummary)}</span>
             ) : null}
           </summary>
           <div className="grid gap-4 border-t border-ink-700 p-3 sm:grid-cols-2">

@@ -1,6 +1,8 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
 import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { say } from "@/lib/i18n/message";
 import { availableReferences, describeBrokenReference, findReferences } from "@/lib/models/references";
 import { FieldError, Help, inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
@@ -28,6 +30,9 @@ export function PromptField({
   /** The model's example prompt. */
   placeholder: string;
 }) {
+  const t = useTranslations();
+  const format = useFormatter();
+  const n = (x: number) => format.number(x);
   const id = "prompt";
   const listId = useId();
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -86,14 +91,14 @@ export function PromptField({
     <div className="space-y-1.5">
       <div className="flex items-baseline justify-between gap-2">
         <label htmlFor={id} className="text-sm font-medium text-slate-200">
-          Prompt
+          {t("models.common.prompt")}
         </label>
         <span
           id={`${id}-count`}
           className={cn("text-xs tabular-nums", over ? "text-rose-300" : "text-slate-400")}
         >
-          {value.length.toLocaleString("en-US")} / {maxLength.toLocaleString("en-US")}
-          <span className="sr-only"> characters</span>
+          {n(value.length)} / {n(maxLength)}
+          <span className="sr-only">{t("studio.prompt.characters")}</span>
         </span>
       </div>
       <div className="relative">
@@ -122,7 +127,7 @@ export function PromptField({
           <ul
             id={listId}
             role="listbox"
-            aria-label="References"
+            aria-label={t("studio.prompt.references")}
             className="absolute left-2 top-full z-20 mt-1 w-48 overflow-hidden rounded-md border border-ink-600 bg-ink-850 py-1 shadow-lg"
           >
             {suggestions.map((s, i) => (
@@ -147,7 +152,7 @@ export function PromptField({
         ) : null}
       </div>
       {references ? (
-        <div className="flex flex-wrap items-center gap-1.5" aria-label="Prompt references">
+        <div className="flex flex-wrap items-center gap-1.5" aria-label={t("studio.prompt.promptReferences")}>
           {available.map((token) => {
             const inUse = used.some((u) => u.token === token);
             return (
@@ -155,7 +160,7 @@ export function PromptField({
                 key={token}
                 type="button"
                 onClick={() => insert(token)}
-                title={inUse ? `${token} is used in the prompt` : `Insert ${token}`}
+                title={inUse ? t("studio.prompt.inUse", { token }) : t("studio.prompt.insert", { token })}
                 className={cn(
                   "rounded-full border px-2 py-0.5 font-mono text-xs",
                   inUse
@@ -172,7 +177,7 @@ export function PromptField({
             <span
               key={r.token}
               className="rounded-full border border-rose-400/60 bg-rose-500/10 px-2 py-0.5 font-mono text-xs text-rose-300"
-              title={describeBrokenReference(r, references)}
+              title={say(t, describeBrokenReference(r, references))}
             >
               {r.token} ⚠
             </span>
@@ -180,13 +185,15 @@ export function PromptField({
         </div>
       ) : null}
       {references && broken.length > 0 && !error ? (
-        <FieldError>{broken.map((r) => describeBrokenReference(r, references)).join(" ")}</FieldError>
+        <FieldError>{broken.map((r) => say(t, describeBrokenReference(r, references))).join(" ")}</FieldError>
       ) : null}
       {over && !error ? (
         <FieldError>
-          The prompt is {value.length.toLocaleString("en-US")} characters; the limit is{" "}
-          {maxLength.toLocaleString("en-US")}. Shorten it by{" "}
-          {(value.length - maxLength).toLocaleString("en-US")}.
+          {t("studio.prompt.over", {
+            length: n(value.length),
+            max: n(maxLength),
+            over: n(value.length - maxLength),
+          })}
         </FieldError>
       ) : null}
       {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : <Help id={`${id}-help`}>{help}</Help>}

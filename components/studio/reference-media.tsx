@@ -1,6 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { say } from "@/lib/i18n/message";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
@@ -35,6 +37,7 @@ function useListKeys(length: number) {
 
 function UrlRow({
   id,
+  name,
   label,
   value,
   onChange,
@@ -44,6 +47,8 @@ function UrlRow({
   onBusy,
 }: {
   id: string;
+  /** The row's short name for its upload controls ("Image 1"); `label` names its URL field. */
+  name: string;
   label: string;
   value: string;
   onChange: (v: string) => void;
@@ -52,18 +57,12 @@ function UrlRow({
   error?: string;
   onBusy?: OnBusy;
 }) {
+  const t = useTranslations();
   return (
     <div className="flex items-start gap-2">
       <UrlThumb url={value} />
       <div className="min-w-0 flex-1">
-        <FileDrop
-          kind="image"
-          fieldName={label.replace(/ URL$/, "")}
-          value={value}
-          onUrl={onChange}
-          onBusy={onBusy}
-          compact
-        >
+        <FileDrop kind="image" fieldName={name} value={value} onUrl={onChange} onBusy={onBusy} compact>
           <div className="space-y-1">
             <label htmlFor={id} className="text-xs font-medium text-slate-300">
               {label}
@@ -74,7 +73,7 @@ function UrlRow({
               inputMode="url"
               value={value}
               onChange={(e) => onChange(e.target.value)}
-              placeholder="https://… or drop an image"
+              placeholder={t("studio.refs.urlPlaceholder")}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? `${id}-error` : undefined}
               className={inputClass}
@@ -118,35 +117,38 @@ export function ReferenceMedia({
   errors: Errors;
   onBusy?: OnBusy;
 }) {
+  const t = useTranslations();
   const imageKeys = useListKeys(images.length);
   const elementKeys = useListKeys(elements.length);
   const total = images.length + elements.length;
   const full = total >= spec.maxTogether;
-  const capReason = spec.capReason;
+  const capReason = say(t, spec.capReason);
 
   return (
     <div className="space-y-4">
       <section aria-labelledby="images-heading" className="space-y-2">
         <div className="flex items-center justify-between">
-          <h3 id="images-heading" className="text-sm font-medium text-slate-200">
-            Reference images <span className="font-normal text-slate-400">· @Image1…</span>
-          </h3>
+          <h2 id="images-heading" className="text-sm font-medium text-slate-200">
+            {t("models.kling.referenceImages")}{" "}
+            <span className="font-normal text-slate-400">{"· @Image1…"}</span>
+          </h2>
           <span className={cn("text-xs tabular-nums", full ? "text-amber-300" : "text-slate-400")}>
-            {total} / {spec.maxTogether} used
+            {t("studio.refs.used", { total, max: spec.maxTogether })}
           </span>
         </div>
         {images.map((url, i) => (
           <UrlRow
             key={imageKeys.keys[i]}
             id={`image-${String(i + 1)}`}
-            label={`Image ${String(i + 1)} URL`}
+            name={t("studio.refs.image", { n: i + 1 })}
+            label={t("studio.refs.imageUrl", { n: i + 1 })}
             value={url}
             onChange={(v) => onImages(images.map((u, j) => (j === i ? v : u)))}
             onRemove={() => {
               imageKeys.remove(i);
               onImages(images.filter((_, j) => j !== i));
             }}
-            removeLabel={`Remove image ${String(i + 1)}`}
+            removeLabel={t("studio.refs.removeImage", { n: i + 1 })}
             error={errors[`${spec.imagesField}.${String(i)}`]}
             onBusy={onBusy}
           />
@@ -155,10 +157,10 @@ export function ReferenceMedia({
       </section>
 
       <section aria-labelledby="elements-heading" className="space-y-2">
-        <h3 id="elements-heading" className="text-sm font-medium text-slate-200">
-          Elements{" "}
-          <span className="font-normal text-slate-400">· @Element1… a subject to keep consistent</span>
-        </h3>
+        <h2 id="elements-heading" className="text-sm font-medium text-slate-200">
+          {t("models.kling.elements")}{" "}
+          <span className="font-normal text-slate-400">{t("studio.refs.elementsNote")}</span>
+        </h2>
         {elements.map((el, i) => (
           <ElementCard
             key={elementKeys.keys[i]}
@@ -184,14 +186,14 @@ export function ReferenceMedia({
           aria-describedby={full ? "media-cap" : undefined}
           onClick={() => onImages([...images, ""])}
         >
-          <span aria-hidden="true">+</span> Add image
+          <span aria-hidden="true">+</span> {t("studio.refs.addImage")}
         </Button>
         <Button
           disabled={full}
           aria-describedby={full ? "media-cap" : undefined}
           onClick={() => onElements([...elements, { frontal_image_url: "", reference_image_urls: [] }])}
         >
-          <span aria-hidden="true">+</span> Add element
+          <span aria-hidden="true">+</span> {t("studio.refs.addElement")}
         </Button>
         {full ? (
           <p id="media-cap" className="text-xs text-amber-300">
@@ -223,22 +225,24 @@ function ElementCard({
   /** Where this element's errors are keyed (`elements.0`). */
   errorPrefix: string;
 }) {
-  const n = String(index + 1);
+  const t = useTranslations();
+  const n = index + 1;
   const refKeys = useListKeys(el.reference_image_urls.length);
   const refsFull = el.reference_image_urls.length >= maxImages;
   return (
     <div
       role="group"
-      aria-label={`Element ${n}`}
+      aria-label={t("studio.refs.element", { n })}
       className="space-y-2 rounded-md border border-ink-700 bg-ink-900/60 p-3"
     >
       <UrlRow
-        id={`element-${n}-frontal`}
-        label={`Element ${n} frontal image URL`}
+        id={`element-${String(n)}-frontal`}
+        name={t("studio.refs.elementFrontal", { n })}
+        label={t("studio.refs.elementFrontalUrl", { n })}
         value={el.frontal_image_url}
         onChange={(v) => setEl({ ...el, frontal_image_url: v })}
         onRemove={onRemove}
-        removeLabel={`Remove element ${n}`}
+        removeLabel={t("studio.refs.removeElement", { n })}
         error={errors[`${errorPrefix}.frontal_image_url`]}
         onBusy={onBusy}
       />
@@ -246,8 +250,9 @@ function ElementCard({
         {el.reference_image_urls.map((url, k) => (
           <UrlRow
             key={refKeys.keys[k]}
-            id={`element-${n}-ref-${String(k + 1)}`}
-            label={`Element ${n} reference image ${String(k + 1)} URL`}
+            id={`element-${String(n)}-ref-${String(k + 1)}`}
+            name={t("studio.refs.elementRef", { n, k: k + 1 })}
+            label={t("studio.refs.elementRefUrl", { n, k: k + 1 })}
             value={url}
             onChange={(v) =>
               setEl({ ...el, reference_image_urls: el.reference_image_urls.map((u, j) => (j === k ? v : u)) })
@@ -256,7 +261,7 @@ function ElementCard({
               refKeys.remove(k);
               setEl({ ...el, reference_image_urls: el.reference_image_urls.filter((_, j) => j !== k) });
             }}
-            removeLabel={`Remove element ${n} reference image ${String(k + 1)}`}
+            removeLabel={t("studio.refs.removeElementRef", { n, k: k + 1 })}
             error={errors[`${errorPrefix}.reference_image_urls.${String(k)}`]}
             onBusy={onBusy}
           />
@@ -265,10 +270,10 @@ function ElementCard({
           size="sm"
           variant="ghost"
           disabled={refsFull}
-          title={refsFull ? `An element takes at most ${String(maxImages)} reference images.` : undefined}
+          title={refsFull ? t("validation.elementMaxRefs", { max: maxImages }) : undefined}
           onClick={() => setEl({ ...el, reference_image_urls: [...el.reference_image_urls, ""] })}
         >
-          <span aria-hidden="true">+</span> Add reference image
+          <span aria-hidden="true">+</span> {t("studio.refs.addReference")}
         </Button>
         {errors[`${errorPrefix}.reference_image_urls`] ? (
           <FieldError>{errors[`${errorPrefix}.reference_image_urls`]}</FieldError>

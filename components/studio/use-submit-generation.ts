@@ -1,9 +1,18 @@
 "use client";
 
 import { type InfiniteData, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import type { UseFormReturn } from "react-hook-form";
-import { ApiRequestError, submitGeneration, taskKeys } from "@/lib/client/api";
+import {
+  ApiRequestError,
+  type BatchAnswer,
+  submitGeneration,
+  submitTakes,
+  taskKeys,
+  usageKey,
+} from "@/lib/client/api";
+import { say } from "@/lib/i18n/message";
 import { type GenerationRequest, modelInfo } from "@/lib/models/catalog";
 import type { MeasuredVideo } from "@/lib/models/media";
 import type { TaskPage } from "@/lib/tasks/types";
@@ -31,11 +40,15 @@ export function useSubmitGeneration({
   form,
   parentTaskId,
   sourceMeta,
+  takes = 1,
 }: {
   form: UseFormReturn<FormValues, unknown, GenerationRequest>;
   parentTaskId: string | null;
   sourceMeta: MeasuredVideo | undefined;
+  /** How many takes one click starts (issue 14): several go in one request, all or none against the cap. */
+  takes?: number;
 }) {
+  const t = useTranslations();
   const queryClient = useQueryClient();
   const [notice, setNotice] = useState<Notice | null>(null);
   const idempotencyKey = useRef(newKey());
@@ -51,30 +64,53 @@ export function useSubmitGeneration({
     [form],
   );
 
+  // Changing the number of takes is a new request: a new key, like any edit.
+  useEffect(() => {
+    idempotencyKey.current = newKey();
+  }, [takes]);
+
   const mutation = useMutation({
-    mutationFn: (request: GenerationRequest) =>
-      submitGeneration(request, { idempotencyKey: idempotencyKey.current, parentTaskId, sourceMeta }),
-    onSuccess: (task) => {
-      queryClient.setQueryData(taskKeys.detail(task.id), task);
-      // Show it at the top of the unfiltered list at once; filtered lists refetch.
+    mutationFn: async (request: GenerationRequest): Promise<BatchAnswer> => {
+      const options = { idempotencyKey: idempotencyKey.current, parentTaskId, sourceMeta };
+      if (takes > 1) return submitTakes(request, { ...options, takes });
+      const task = await submitGeneration(request, options);
+      return { groupId: task.id, tasks: [task], failures: [], warnings: task.warnings };
+    },
+    onSuccess: ({ tasks, failures, warnings: warned }) => {
+      for (const task of tasks) queryClient.setQueryData(taskKeys.detail(task.id), task);
+      // Show them at the top of the unfiltered list at once (take 1 first); filtered lists refetch.
+      const started = [...tasks].reverse();
       queryClient.setQueryData<InfiniteData<TaskPage>>(taskKeys.list(), (old) => {
         if (!old) return old;
         const [first, ...rest] = old.pages;
         const page: TaskPage = first ?? { tasks: [], nextCursor: null };
+        const ids = new Set(started.map((t) => t.id));
         return {
           ...old,
-          pages: [{ ...page, tasks: [task, ...page.tasks.filter((t) => t.id !== task.id)] }, ...rest],
+          pages: [{ ...page, tasks: [...started, ...page.tasks.filter((t) => !ids.has(t.id))] }, ...rest],
         };
       });
       void queryClient.invalidateQueries({ queryKey: taskKeys.lists() });
+      void queryClient.invalidateQueries({ queryKey: usageKey });
       idempotencyKey.current = newKey();
-      const warnings = Object.values(task.warnings ?? {});
+      const warnings = Object.values(warned ?? {}).map((w) => say(t, w));
+      const label = modelInfo(tasks[0]!.model).label;
+      const startedWords =
+        tasks.length > 1
+          ? t("studio.form.startedTakes", { n: tasks.length, model: label })
+          : t("studio.form.started", { model: label });
+      const failed = failures
+        .map((f) => t("studio.form.takeFailed", { take: f.take, message: say(t, f.message) }))
+        .join(" ");
+      const note = warnings.length > 0 ? ` ${t("studio.form.note", { warnings: warnings.join(" ") })}` : "";
       setNotice({
-        kind: "ok",
-        text: `Started: ${modelInfo(task.model).label}. Follow it in Tasks.${warnings.length > 0 ? ` Note: ${warnings.join(" ")}` : ""}`,
+        kind: failures.length > 0 ? "error" : "ok",
+        text: `${startedWords}${failed ? ` ${failed}` : ""}${note}`,
       });
     },
     onError: (err) => {
+      // A refusal may be the daily cap: what's left of it is read again.
+      void queryClient.invalidateQueries({ queryKey: usageKey });
       if (err instanceof ApiRequestError && err.fields) {
         for (const [path, message] of Object.entries(err.fields)) {
           if (path === "_form") continue;
@@ -87,9 +123,9 @@ export function useSubmitGeneration({
         text:
           err instanceof ApiRequestError
             ? unknown
-              ? `${err.message} Check the task list in a minute: if it isn't there, you can send it again. Pressing Generate with the same settings won't send it twice.`
-              : err.message
-            : "Something went wrong. Try again.",
+              ? `${say(t, err.message)} ${t("studio.form.outcomeUnknown")}`
+              : say(t, err.message)
+            : t("errors.generic"),
         resend: unknown,
       });
     },

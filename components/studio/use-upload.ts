@@ -1,15 +1,10 @@
 "use client";
 
+import { msg } from "@/lib/i18n/message";
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { ApiRequestError } from "@/lib/client/api";
-import {
-  UploadCancelled,
-  fetchUploads,
-  measureVideoFile,
-  sendUpload,
-  uploadKeys,
-} from "@/lib/client/uploads";
+import type { UploadHandle } from "@/lib/client/uploads";
 import type { MeasuredVideo } from "@/lib/models/shared";
 import { type UploadKind, type UploadView, fileFingerprint, fileProblem } from "@/lib/uploads/types";
 
@@ -36,6 +31,12 @@ export type UploadState =
   | { phase: "failed"; name: string; message: string }
   | { phase: "cancelled"; name: string };
 
+/**
+ * The uploads client (measuring, sending with progress, the recent list) is fetched when a file is first chosen,
+ * not with the studio: most visits paste a link and never upload.
+ */
+const loadClient = () => import("@/lib/client/uploads");
+
 /** Reuse an earlier upload of the same file only if its link has at least this long to live. */
 const REUSE_MIN_REMAINING_MS = 3600_000;
 
@@ -60,7 +61,7 @@ export function useUpload({
 }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<UploadState>({ phase: "idle" });
-  const handle = useRef<{ cancel: () => void } | null>(null);
+  const handle = useRef<Pick<UploadHandle, "cancel"> | null>(null);
   const lastFile = useRef<File | null>(null);
   // The latest callbacks, so an upload that finishes after a re-render writes to the field as it is now.
   const latest = useRef({ videoProblems, modelLabel, onUrl, onBusy });
@@ -84,6 +85,7 @@ export function useUpload({
   const upload = useCallback(
     async (file: File, meta: MeasuredVideo | null, fingerprint: string) => {
       setState({ phase: "uploading", name: file.name, loaded: 0, total: file.size });
+      const { UploadCancelled, sendUpload, uploadKeys } = await loadClient();
       const h = sendUpload(file, {
         fingerprint,
         meta,
@@ -105,7 +107,7 @@ export function useUpload({
           setState({
             phase: "failed",
             name: file.name,
-            message: err instanceof ApiRequestError ? err.message : "The upload failed. Try again.",
+            message: err instanceof ApiRequestError ? err.message : msg("uploads.failedGeneric"),
           });
       } finally {
         if (handle.current === h) handle.current = null;
@@ -118,6 +120,8 @@ export function useUpload({
     async (file: File, options: { force?: boolean; fresh?: boolean } = {}) => {
       handle.current?.cancel();
       lastFile.current = file;
+      const { fetchUploads, measureVideoFile, uploadKeys } = await loadClient();
+      if (lastFile.current !== file) return; // another file was chosen meanwhile
       const problem = fileProblem(file, kind);
       if (problem)
         return setState({ phase: "refused", name: file.name, problems: [problem], canForce: false });
@@ -130,9 +134,7 @@ export function useUpload({
           return setState({
             phase: "refused",
             name: file.name,
-            problems: [
-              "This browser could not open the clip to check its length and size. It may be damaged or use a codec the browser can't play.",
-            ],
+            problems: [msg("uploads.cannotOpen")],
             canForce: true,
           });
         }

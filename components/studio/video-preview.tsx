@@ -1,7 +1,9 @@
 "use client";
 
 import { cn } from "@/components/ui/cn";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
+import { msg, say } from "@/lib/i18n/message";
 import { aspectLabel, type MeasuredVideo } from "@/lib/models/media";
 
 export type ProbeState =
@@ -27,6 +29,7 @@ export function VideoPreview({
   onProbe: (probe: ProbeState) => void;
   problems: string[];
 }) {
+  const t = useTranslations();
   const ref = useRef<HTMLVideoElement>(null);
   const [nonce, setNonce] = useState(0);
   const valid = /^https?:\/\/\S+$/i.test(url);
@@ -51,7 +54,7 @@ export function VideoPreview({
       onProbe({
         state: "error",
         url,
-        message: "The clip took too long to load. Check that the link is public, or try again.",
+        message: msg("studio.preview.tooSlow"),
       });
     }, LOAD_TIMEOUT_MS);
     const clear = () => clearTimeout(timer);
@@ -67,7 +70,7 @@ export function VideoPreview({
   }, [url, valid, nonce]);
 
   const ready = probe.state === "ready" && probe.url === url ? probe.video : undefined;
-  const error = probe.state === "error" && probe.url === url ? probe.message : undefined;
+  const error = probe.state === "error" && probe.url === url ? say(t, probe.message) : undefined;
 
   return (
     <div className="space-y-2">
@@ -87,7 +90,7 @@ export function VideoPreview({
             muted
             playsInline
             preload="metadata"
-            aria-label="Preview of the source video"
+            aria-label={t("studio.preview.name")}
             className="h-full w-full object-contain"
             onLoadedMetadata={(e) => {
               const v = e.currentTarget;
@@ -101,39 +104,44 @@ export function VideoPreview({
               onProbe({
                 state: "error",
                 url,
-                message:
-                  "This URL could not be loaded as a video. Check that it is public and points at an MP4 or MOV file.",
+                message: msg("studio.preview.notAVideo"),
               })
             }
           />
         ) : (
-          <p className="px-6 text-center text-sm text-slate-500">
-            Paste a video link or choose a file above, and the clip will preview here.
-          </p>
+          <p className="px-6 text-center text-sm text-slate-400">{t("studio.preview.empty")}</p>
         )}
       </div>
       <div aria-live="polite" className="min-h-5 text-xs">
-        {valid && probe.state === "loading" ? <p className="text-slate-400">Loading the clip…</p> : null}
+        {valid && probe.state === "loading" ? (
+          <p className="text-slate-400">{t("studio.preview.loading")}</p>
+        ) : null}
         {ready ? (
           <p className="text-slate-300" data-testid="video-measurements">
-            {ready.durationSeconds.toFixed(1)} s · {ready.width}×{ready.height} ·{" "}
-            {aspectLabel(ready.width, ready.height)}
+            {t("studio.preview.measured", {
+              secs: ready.durationSeconds.toFixed(1),
+              size: `${String(ready.width)}×${String(ready.height)}`,
+              aspect: aspectLabel(ready.width, ready.height),
+            })}
           </p>
         ) : null}
         {error ? (
           <p className="text-amber-300" role="alert">
             {error}{" "}
             <button type="button" className="underline" onClick={() => setNonce((n) => n + 1)}>
-              Retry
+              {t("common.retry")}
             </button>
           </p>
         ) : null}
         {ready && problems.length > 0 ? (
-          <ul className="mt-1 space-y-0.5 text-rose-300" role="alert" aria-label="Problems with this clip">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
+          // The alert wraps the list: a list keeps its own role, so its items stay list items.
+          <div role="alert">
+            <ul className="mt-1 space-y-0.5 text-rose-300" aria-label={t("studio.preview.problems")}>
+              {problems.map((p) => (
+                <li key={p}>{say(t, p)}</li>
+              ))}
+            </ul>
+          </div>
         ) : null}
       </div>
     </div>

@@ -10,13 +10,14 @@ export function formatDuration(ms: number): string {
     : `${String(m)}:${String(s).padStart(2, "0")}`;
 }
 
-export const STATUS_WORDS: Record<TaskStatus, string> = {
-  pending: "Pending",
-  processing: "Processing",
-  completed: "Completed",
-  failed: "Failed",
+/** A status's words: a catalog key (`tasks.status.*`). */
+export const STATUS_KEYS: Record<TaskStatus, string> = {
+  pending: "tasks.status.pending",
+  processing: "tasks.status.processing",
+  completed: "tasks.status.completed",
+  failed: "tasks.status.failed",
   // An unknown upstream status is treated as still running, bounded by the polling deadline.
-  unknown: "Processing",
+  unknown: "tasks.status.processing",
 };
 
 export const STATUS_STYLES: Record<TaskStatus, string> = {

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { Intl } from "@/lib/testing/i18n";
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import type { ReactNode } from "react";
@@ -9,6 +10,9 @@ import type { TaskLineage, TaskView } from "@/lib/tasks/types";
 import { FIXTURE_MODEL, fixtureModel } from "@/lib/testing/fixture-model";
 import { TaskCard } from "./task-card";
 import { TaskDetail } from "./task-detail";
+
+// The screens' links navigate with the App Router (components/ui/app-link.tsx); these tests render no router.
+vi.mock("next/navigation", () => ({ useRouter: () => ({ push: vi.fn() }) }));
 
 // The task card and the task page show a model from its definition alone: the test-only image-to-video model,
 // registered here (zod-free, as in the browser), gets its name, its source image, its settings in its own words.
@@ -33,6 +37,10 @@ function task(over: Partial<TaskView> = {}): TaskView {
     completedAt: "2026-12-01T10:00:30.000Z",
     checkedAt: "2026-12-01T10:00:30.000Z",
     warnings: null,
+    creditsReserved: null,
+    groupId: null,
+    take: null,
+    favourite: false,
     estimatedSeconds: 30,
     videoUrl: "/api/generations/sim-abc-tlnn-12345678/video",
     downloadUrl: "/api/generations/sim-abc-tlnn-12345678/video?download=1",
@@ -55,7 +63,11 @@ const noLineage: TaskLineage = {
 
 function withClient(ui: ReactNode) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>);
+  return render(
+    <Intl>
+      <QueryClientProvider client={client}>{ui}</QueryClientProvider>
+    </Intl>,
+  );
 }
 
 function Card({ t }: { t: TaskView }) {

@@ -7,7 +7,7 @@ export function PromptWithRefs({ input }: { input: GenerationRequest }) {
   const info = modelInfo(input.model);
   const parts = input.prompt.split(REFERENCE_SPLIT);
   return (
-    <p className="whitespace-pre-wrap text-sm leading-7 text-slate-200">
+    <p className="whitespace-pre-wrap text-sm leading-7 text-slate-200" translate="no">
       {parts.map((part, i) => {
         // The model's definition says what a token points at; a model without references has none.
         const media = i % 2 === 1 ? info.referenceMedia(input, part) : null;

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { Segmented } from "@/components/ui/segmented";
 import { formatDuration } from "./format";
@@ -11,6 +12,7 @@ type AudioChoice = "result" | "source" | "none";
  * (an extension is 7 s longer than its source); the shorter one holds its last frame. Only one plays its sound.
  */
 export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; resultUrl: string | null }) {
+  const t = useTranslations();
   const source = useRef<HTMLVideoElement>(null);
   const result = useRef<HTMLVideoElement>(null);
   const [playing, setPlaying] = useState(false);
@@ -87,7 +89,7 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
       <div className="grid gap-4 md:grid-cols-2">
         <figure className="space-y-1">
           <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">
-            Before
+            {t("tasks.before")}
           </figcaption>
           <video
             ref={source}
@@ -95,14 +97,14 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
             playsInline
             preload="auto"
             muted
-            aria-label="Source video"
+            aria-label={t("tasks.sourceVideo")}
             onLoadedMetadata={onMeta}
             className="aspect-video w-full rounded-md bg-black object-contain"
           />
         </figure>
         <figure className="space-y-1">
           <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-400">
-            After
+            {t("tasks.after")}
           </figcaption>
           {resultUrl ? (
             <video
@@ -110,13 +112,13 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
               src={resultUrl}
               playsInline
               preload="auto"
-              aria-label="Result video"
+              aria-label={t("tasks.resultVideo")}
               onLoadedMetadata={onMeta}
               className="aspect-video w-full rounded-md bg-black object-contain"
             />
           ) : (
-            <div className="flex aspect-video items-center justify-center rounded-md border border-dashed border-ink-600 text-sm text-slate-500">
-              The result will appear here.
+            <div className="flex aspect-video items-center justify-center rounded-md border border-dashed border-ink-600 text-sm text-slate-400">
+              {t("tasks.resultWillAppear")}
             </div>
           )}
         </figure>
@@ -127,11 +129,11 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
           onClick={toggle}
           className="h-9 min-w-24 rounded-md bg-accent-500 px-3 text-sm font-medium text-ink-950 hover:bg-accent-400"
         >
-          {playing ? "Pause both" : "Play both"}
+          {playing ? t("tasks.pauseBoth") : t("tasks.playBoth")}
         </button>
         <input
           type="range"
-          aria-label="Seek both"
+          aria-label={t("tasks.seekBoth")}
           min={0}
           max={duration || 0}
           step={0.04}
@@ -145,13 +147,13 @@ export function SyncedPlayers({ sourceUrl, resultUrl }: { sourceUrl: string; res
       </div>
       <Segmented
         name="audio"
-        label="Sound from"
+        label={t("tasks.soundFrom")}
         value={audio}
         onChange={setAudio}
         options={[
-          ...(resultUrl ? [{ value: "result" as const, label: "After" }] : []),
-          { value: "source" as const, label: "Before" },
-          { value: "none" as const, label: "Mute" },
+          ...(resultUrl ? [{ value: "result" as const, label: t("tasks.after") }] : []),
+          { value: "source" as const, label: t("tasks.before") },
+          { value: "none" as const, label: t("tasks.mute") },
         ]}
       />
     </div>

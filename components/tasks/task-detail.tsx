@@ -1,63 +1,55 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink } from "@/components/ui/app-link";
+import dynamic from "next/dynamic";
 import { useQuery } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
+import { say } from "@/lib/i18n/message";
 import { useState } from "react";
+import { cellsFor } from "@/components/compare/cells";
 import { modelInfo, sourceUrl } from "@/lib/models/catalog";
 import { fetchLineage, taskKeys } from "@/lib/client/api";
 import { useLiveMode } from "@/lib/client/live";
 import { taskQueryOptions } from "@/lib/client/queries";
 import { isFinished } from "@/lib/tasks/polling";
 import type { TaskLineage, TaskView } from "@/lib/tasks/types";
-import { formatDuration } from "./format";
+import { FavouriteButton } from "./favourite-button";
+import { STATUS_KEYS, formatDuration } from "./format";
 import { PromptWithRefs } from "./prompt-with-refs";
+import { settingsOf } from "./settings";
 import { StorageNote } from "./storage-note";
 import { SyncedPlayers } from "./synced-players";
-import { StatusWord, TaskProgress } from "./task-card";
-
-/** The settings table: the model, its own settings in its own words, its reference media, the source. */
-function settingsOf(task: TaskView): [string, string][] {
-  const info = modelInfo(task.model);
-  const rows: [string, string][] = [["Model", info.label]];
-  for (const field of info.settings) rows.push([field.label, field.display(task.input[field.name])]);
-  rows.push(...info.mediaRows(task.input));
-  rows.push([info.source.settingsLabel, sourceUrl(task.input)]);
-  if (task.sourceMeta)
-    rows.push([
-      "Source clip",
-      `${task.sourceMeta.durationSeconds.toFixed(1)} s · ${String(task.sourceMeta.width)}×${String(task.sourceMeta.height)}`,
-    ]);
-  return rows;
-}
+import { FailureWords, StatusWord, TaskProgress } from "./task-card";
 
 function Lineage({ task, lineage }: { task: TaskView; lineage: TaskLineage | undefined }) {
+  const t = useTranslations();
   if (!lineage || (lineage.ancestors.length === 0 && lineage.children.length === 0)) return null;
   const chain = [...lineage.ancestors, task];
   // Seconds one extension adds, from the definitions of the models in the chain.
-  const perExtension = Math.max(0, ...chain.map((t) => modelInfo(t.model).addsSeconds));
+  const perExtension = Math.max(0, ...chain.map((c) => modelInfo(c.model).addsSeconds));
   return (
     <section aria-labelledby="lineage-heading" className="space-y-2">
       <h2 id="lineage-heading" className="text-sm font-semibold text-slate-200">
-        Chain
+        {t("tasks.chain")}
       </h2>
-      <ol aria-label="Chain" className="flex flex-wrap items-center gap-2 text-sm">
-        <li className="text-slate-400">Source clip →</li>
-        {chain.map((t, i) => (
-          <li key={t.id} className="flex items-center gap-2">
-            {t.id === task.id ? (
+      <ol aria-label={t("tasks.chain")} className="flex flex-wrap items-center gap-2 text-sm">
+        <li className="text-slate-400">{t("tasks.sourceClip")} →</li>
+        {chain.map((c, i) => (
+          <li key={c.id} className="flex items-center gap-2">
+            {c.id === task.id ? (
               <span
                 aria-current="page"
                 className="rounded-md border border-accent-500 bg-accent-500/10 px-2 py-1 text-accent-400"
               >
-                {modelInfo(t.model).resultNoun} (this task)
+                {t("tasks.thisTask", { noun: say(t, modelInfo(c.model).resultNoun) })}
               </span>
             ) : (
-              <Link
-                href={`/tasks/${encodeURIComponent(t.id)}`}
+              <AppLink
+                href={`/tasks/${encodeURIComponent(c.id)}`}
                 className="rounded-md border border-ink-600 px-2 py-1 text-slate-200 hover:bg-ink-800"
               >
-                {modelInfo(t.model).resultNoun} {i + 1}
-              </Link>
+                {t("tasks.chainItem", { noun: say(t, modelInfo(c.model).resultNoun), n: i + 1 })}
+              </AppLink>
             )}
             {i < chain.length - 1 ? (
               <span aria-hidden="true" className="text-slate-500">
@@ -71,42 +63,58 @@ function Lineage({ task, lineage }: { task: TaskView; lineage: TaskLineage | und
             <span aria-hidden="true" className="text-slate-500">
               →
             </span>
-            <Link
+            <AppLink
               href={`/tasks/${encodeURIComponent(c.id)}`}
               className="rounded-md border border-dashed border-ink-600 px-2 py-1 text-slate-300 hover:bg-ink-800"
             >
-              Next: {modelInfo(c.model).resultNoun.toLowerCase()} ({c.status})
-            </Link>
+              {t("tasks.next", {
+                noun: say(t, modelInfo(c.model).resultNoun).toLowerCase(),
+                status: t(STATUS_KEYS[c.status]).toLowerCase(),
+              })}
+            </AppLink>
           </li>
         ))}
       </ol>
       <p className="text-xs text-slate-400" data-testid="chain-length">
         {lineage.extensions > 0
-          ? `${String(lineage.extensions)} extension${lineage.extensions === 1 ? "" : "s"} × ${String(perExtension)} s`
-          : "No extensions"}
+          ? t("tasks.extensions", { n: lineage.extensions, secs: perExtension })
+          : t("tasks.noExtensions")}
         {lineage.totalSeconds !== null && lineage.sourceSeconds !== null
-          ? ` on a ${lineage.sourceSeconds.toFixed(1)} s source: ${lineage.totalSeconds.toFixed(1)} s in all.`
+          ? t("tasks.chainTotal", {
+              source: lineage.sourceSeconds.toFixed(1),
+              total: lineage.totalSeconds.toFixed(1),
+            })
           : lineage.extensions > 0
-            ? ` = ${String(lineage.extensions * perExtension)} s added to the source.`
-            : "."}
+            ? t("tasks.chainAdded", { secs: lineage.extensions * perExtension })
+            : t("tasks.chainEnd")}
       </p>
     </section>
   );
 }
 
+// The full-screen view is loaded only when someone presses Present.
+const PresentView = dynamic(() => import("@/components/present/present-view").then((m) => m.PresentView), {
+  ssr: false,
+});
+
 /** Before and after for a model that starts from a still image: the image beside the result. */
 function StillAndResult({ imageUrl, resultUrl }: { imageUrl: string; resultUrl: string | null }) {
+  const t = useTranslations();
   return (
     <div className="grid gap-3 sm:grid-cols-2">
       {/* eslint-disable-next-line @next/next/no-img-element */}
-      <img src={imageUrl} alt="Source image" className="max-h-80 w-full rounded-md bg-black object-contain" />
+      <img
+        src={imageUrl}
+        alt={t("tasks.sourceImage")}
+        className="max-h-80 w-full rounded-md bg-black object-contain"
+      />
       {resultUrl ? (
         <video
           src={resultUrl}
           controls
           playsInline
           preload="metadata"
-          aria-label="Result video"
+          aria-label={t("tasks.resultVideo")}
           className="max-h-80 w-full rounded-md bg-black object-contain"
         />
       ) : null}
@@ -119,6 +127,8 @@ const actionClass =
 
 /** The task page's live body: follows the task while unfinished; before and after, settings, actions, chain. */
 export function TaskDetail({ initial, initialLineage }: { initial: TaskView; initialLineage: TaskLineage }) {
+  const t = useTranslations();
+  const format = useFormatter();
   const live = useLiveMode();
   const query = useQuery(taskQueryOptions(initial, live));
   const task = query.data;
@@ -131,11 +141,13 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
     staleTime: 0,
   });
   const [copied, setCopied] = useState(false);
-  const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
+  const [presenting, setPresenting] = useState(false);
+  const fmt = (iso: string | null) =>
+    iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "medium" }) : "—";
   const id = encodeURIComponent(task.id);
 
   return (
-    <article aria-label={`Task ${task.id}`} className="space-y-6">
+    <article aria-label={t("tasks.taskName", { id: task.id })} className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-semibold text-slate-100">{modelInfo(task.model).label}</h1>
         <StatusWord status={task.status} />
@@ -151,7 +163,20 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
                 .catch(() => setCopied(false));
             }}
           >
-            {copied ? "Copied" : "Copy id"}
+            {copied ? t("tasks.copied") : t("tasks.copyId")}
+          </button>
+        </span>
+        <span className="ml-auto flex items-center gap-2">
+          <FavouriteButton task={task} />
+          <button
+            type="button"
+            onClick={() => {
+              for (const v of document.querySelectorAll("video")) v.pause();
+              setPresenting(true);
+            }}
+            className="inline-flex h-8 items-center rounded-md border border-ink-600 bg-ink-800 px-2.5 text-xs font-medium text-slate-100 hover:bg-ink-700"
+          >
+            {t("compare.present")}
           </button>
         </span>
       </div>
@@ -161,7 +186,7 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
           role="alert"
           className="rounded-md border border-rose-400/30 bg-rose-500/10 p-3 text-sm text-rose-200"
         >
-          {task.error?.message ?? "The task failed."}
+          <FailureWords task={task} />
         </p>
       ) : null}
 
@@ -172,46 +197,56 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
       )}
       <StorageNote task={task} />
 
-      <nav aria-label="Actions" className="flex flex-wrap gap-2">
+      <nav aria-label={t("tasks.actions")} className="flex flex-wrap gap-2">
         {task.videoUrl ? (
           <>
-            <Link href={`/?from=${id}&action=extend`} className={actionClass}>
-              Extend this
-            </Link>
-            <Link href={`/?from=${id}&action=edit`} className={actionClass}>
-              Edit this
-            </Link>
+            <AppLink href={`/?from=${id}&action=extend`} className={actionClass}>
+              {t("tasks.extendThis")}
+            </AppLink>
+            <AppLink href={`/?from=${id}&action=edit`} className={actionClass}>
+              {t("tasks.editThis")}
+            </AppLink>
           </>
         ) : null}
-        <Link href={`/?from=${id}&action=reuse`} className={actionClass}>
-          Use these settings
-        </Link>
+        <AppLink href={`/?from=${id}&action=reuse`} className={actionClass}>
+          {t("tasks.useSettings")}
+        </AppLink>
         {task.downloadUrl ? (
           <a
             href={task.downloadUrl}
             download
             className={`${actionClass} border-accent-500 bg-accent-500 text-ink-950 hover:bg-accent-400`}
           >
-            Download
+            {t("common.download")}
           </a>
         ) : null}
       </nav>
 
       <Lineage task={task} lineage={lineage.data} />
+      {presenting ? (
+        <PresentView
+          cells={cellsFor([task])}
+          startIndex={1}
+          title={`${modelInfo(task.model).label}: ${task.input.prompt.slice(0, 60)}`}
+          onClose={() => {
+            setPresenting(false);
+          }}
+        />
+      ) : null}
 
       <section aria-labelledby="prompt-heading" className="space-y-1">
         <h2 id="prompt-heading" className="text-sm font-semibold text-slate-200">
-          Prompt
+          {t("models.common.prompt")}
         </h2>
         <PromptWithRefs input={task.input} />
       </section>
       <div className="grid gap-6 md:grid-cols-2">
         <section aria-labelledby="settings-heading" className="space-y-1">
           <h2 id="settings-heading" className="text-sm font-semibold text-slate-200">
-            Settings
+            {t("tasks.settings")}
           </h2>
           <dl className="grid grid-cols-[minmax(0,9rem)_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
-            {settingsOf(task).map(([k, v]) => (
+            {settingsOf(task, t).map(([k, v]) => (
               <div key={k} className="contents">
                 <dt className="text-slate-400">{k}</dt>
                 <dd className="break-all text-slate-200">{v}</dd>
@@ -221,18 +256,24 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
         </section>
         <section aria-labelledby="timing-heading" className="space-y-1">
           <h2 id="timing-heading" className="text-sm font-semibold text-slate-200">
-            Timing
+            {t("tasks.timing")}
           </h2>
           <dl className="grid grid-cols-[minmax(0,9rem)_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-400">Submitted</dt>
+            {task.createdBy ? (
+              <>
+                <dt className="text-slate-400">{t("tasks.startedBy")}</dt>
+                <dd className="text-slate-200">{task.createdBy.name}</dd>
+              </>
+            ) : null}
+            <dt className="text-slate-400">{t("tasks.submitted")}</dt>
             <dd className="text-slate-200" suppressHydrationWarning>
               {fmt(task.createdAt)}
             </dd>
-            <dt className="text-slate-400">Finished</dt>
+            <dt className="text-slate-400">{t("tasks.finished")}</dt>
             <dd className="text-slate-200" suppressHydrationWarning>
               {fmt(task.completedAt)}
             </dd>
-            <dt className="text-slate-400">Took</dt>
+            <dt className="text-slate-400">{t("tasks.tookLabel")}</dt>
             <dd className="text-slate-200">
               {task.completedAt
                 ? formatDuration(Date.parse(task.completedAt) - Date.parse(task.createdAt))
@@ -241,9 +282,9 @@ export function TaskDetail({ initial, initialLineage }: { initial: TaskView; ini
           </dl>
         </section>
       </div>
-      <Link href="/" className="inline-block text-sm text-accent-400 hover:underline">
-        ← Back to the studio
-      </Link>
+      <AppLink href="/" className="inline-block text-sm text-accent-400 hover:underline">
+        {t("tasks.back")}
+      </AppLink>
     </article>
   );
 }

@@ -10,6 +10,7 @@ export function Segmented<T extends string>({
   options,
   onChange,
   help,
+  wrap = false,
 }: {
   name: string;
   label: string;
@@ -17,6 +18,8 @@ export function Segmented<T extends string>({
   options: readonly { value: T; label: string }[];
   onChange: (value: T) => void;
   help?: string;
+  /** Options may wrap onto several lines on a narrow screen (many options). */
+  wrap?: boolean;
 }) {
   return (
     <fieldset className="space-y-1.5">
@@ -24,13 +27,17 @@ export function Segmented<T extends string>({
       <div
         role="radiogroup"
         aria-label={label}
-        className="inline-flex rounded-md border border-ink-600 bg-ink-900 p-0.5"
+        className={cn(
+          "rounded-md border border-ink-600 bg-ink-900 p-0.5",
+          wrap ? "flex flex-wrap" : "inline-flex",
+        )}
       >
         {options.map((o) => (
           <label
             key={o.value}
             className={cn(
               "cursor-pointer rounded px-3 py-1.5 text-sm transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-accent-400",
+              wrap && "whitespace-nowrap",
               value === o.value
                 ? "bg-accent-500 font-medium text-ink-950"
                 : "text-slate-300 hover:text-slate-100",

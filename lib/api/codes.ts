@@ -30,6 +30,16 @@ export const ERROR_STATUSES = {
   no_passcode: [404],
   cross_site_request: [403],
   too_many_attempts: [429],
+  // Team accounts (issue 12)
+  wrong_credentials: [401],
+  admin_only: [403],
+  token_not_allowed: [403],
+  invalid_token: [401],
+  accounts_off: [404],
+  last_admin: [409],
+  cannot_remove_self: [409],
+  already_on_team: [409],
+  invite_unusable: [410],
 
   // Limits
   rate_limited: [429],

@@ -2,6 +2,9 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { ConfigError } from "../env";
 import { UpstreamError } from "../foxapi/errors";
+import { type Locale, requestLocale } from "../i18n/locales";
+import { decodeMsg, say } from "../i18n/message";
+import { hasMessage, translatorFor } from "../i18n/server";
 import { type ErrorBody, type ErrorCode, type ErrorStatus, isErrorCode, isStatusOf } from "./codes";
 
 /**
@@ -41,10 +44,25 @@ export type { ErrorBody, ErrorCode } from "./codes";
 const NO_STORE = { "Cache-Control": "no-store" };
 
 /**
- * The one place errors become responses. Known errors keep their words; anything else is logged on the server
- * and answered with a generic 500: no stack traces, no upstream headers, never the key.
+ * An error's words in the request's language (its cookie, else `Accept-Language`); the code never changes. A
+ * message thrown as a catalog key (`msg(…)`) is translated; a plain one is kept, except that a language other
+ * than English says the code's own words (`api.codes.*`) when it has them rather than show English.
  */
-export function errorResponse(err: unknown): NextResponse<ErrorBody> {
+function wordsFor(locale: Locale, code: string, message: string): string {
+  const t = translatorFor(locale);
+  if (decodeMsg(message)) return say(t, message);
+  if (locale !== "en" && hasMessage(locale, `api.codes.${code}`)) return t(`api.codes.${code}`);
+  return message;
+}
+
+/**
+ * The one place errors become responses. Known errors keep their words (in the request's language); anything
+ * else is logged on the server and answered with a generic 500: no stack traces, no upstream headers, never the
+ * key.
+ */
+export function errorResponse(err: unknown, request: Request | null = null): NextResponse<ErrorBody> {
+  const locale = request ? requestLocale(request) : "en";
+  const t = translatorFor(locale);
   if (err instanceof ApiError) {
     const headers: Record<string, string> = { ...NO_STORE };
     if (err.extra.retryAfterSeconds !== undefined)
@@ -53,8 +71,12 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
       {
         error: {
           code: err.code,
-          message: err.message,
-          ...(err.extra.fields ? { fields: err.extra.fields } : {}),
+          message: wordsFor(locale, err.code, err.message),
+          ...(err.extra.fields
+            ? {
+                fields: Object.fromEntries(Object.entries(err.extra.fields).map(([k, v]) => [k, say(t, v)])),
+              }
+            : {}),
         },
       },
       { status: err.status, headers },
@@ -74,7 +96,7 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
       {
         error: {
           code: err.code,
-          message: err.message,
+          message: wordsFor(locale, err.code, err.message),
           ...(err.options.upstreamCode ? { upstreamCode: err.options.upstreamCode } : {}),
         },
       },
@@ -87,7 +109,7 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
       {
         error: {
           code: "server_misconfigured",
-          message: "The server is misconfigured. The operator can see why in its log.",
+          message: t("api.codes.server_misconfigured"),
         },
       },
       { status: 500, headers: NO_STORE },
@@ -95,7 +117,7 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
   }
   console.error("[api] unexpected error:", err instanceof Error ? err.name : typeof err);
   return NextResponse.json(
-    { error: { code: "internal_error", message: "Something went wrong on our side. Try again." } },
+    { error: { code: "internal_error", message: t("api.codes.internal_error") } },
     { status: 500, headers: NO_STORE },
   );
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { errorResponse } from "./errors";
-import { type Caller, checkAccess, checkContentType, checkSameOrigin } from "./guards";
+import { type AccessOptions, type Caller, checkAccess, checkContentType, checkSameOrigin } from "./guards";
 
 /**
  * The one wrapper for route handlers (dub's `withWorkspace`): the access check, the same-origin and content-type
@@ -8,7 +8,7 @@ import { type Caller, checkAccess, checkContentType, checkSameOrigin } from "./g
  * serves), and the error mapping. A handler body says only what is particular to it, and throws `ApiError` for
  * the rest.
  */
-export interface RouteOptions {
+export interface RouteOptions extends AccessOptions {
   /** A request that changes state: refused from other sites (see `checkSameOrigin`). */
   sameOrigin?: boolean;
   /** The only body type accepted (415 otherwise); implies nothing about the origin. */
@@ -28,13 +28,16 @@ export interface RouteContext<P> {
   params: P;
 }
 
-/** A route only a signed-in caller may use (when a passcode is configured): access is checked here, first. */
+/**
+ * A route only a signed-in caller may use (when sign-in is configured): access is checked here, first. Options:
+ * `role: "admin"` for admin-only routes (accounts mode), `tokens: true` where personal API tokens are accepted.
+ */
 export function withAccess<P = NoParams>(
   handler: (ctx: RouteContext<P> & { caller: Caller }) => Response | Promise<Response>,
   options: RouteOptions = {},
 ): RouteHandler<P> {
   return wrap(async (request, params) => {
-    const caller = await checkAccess(request);
+    const caller = await checkAccess(request, { role: options.role, tokens: options.tokens });
     checkRequest(request, options);
     return handler({ request, params, caller });
   }, options);
@@ -68,7 +71,7 @@ function wrap<P>(
     try {
       res = await run(request, segment ? await segment.params : ({} as P));
     } catch (err) {
-      res = errorResponse(err);
+      res = errorResponse(err, request);
     }
     return finish(res, options.headers);
   };

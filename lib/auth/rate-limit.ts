@@ -88,11 +88,12 @@ export function createRateLimiter(options: {
   }
 
   return {
-    async take(key: string): Promise<Take> {
+    /** Takes `points` (default 1) at once: several takes of one click count as that many submits. */
+    async take(key: string, points = 1): Promise<Take> {
       const limiter = await limiterFor(options.db());
       let result: Take;
       try {
-        await limiter.consume(key.slice(0, MAX_KEY), 1);
+        await limiter.consume(key.slice(0, MAX_KEY), points);
         result = { ok: true };
       } catch (err) {
         // The library refuses with a RateLimiterRes; anything else is a store failure and must not pass as "allowed".
@@ -117,3 +118,8 @@ async function sweep(limiter: RateLimiterStoreAbstract): Promise<void> {
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** The key a per-client limit counts under: the first hop's address (the proxy in front appends the rest). */
+export function clientOf(request: Request): string {
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+}

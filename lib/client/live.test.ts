@@ -29,6 +29,10 @@ function view(id: string, overrides: Partial<TaskView> = {}): TaskView {
     resultExpiresAt: null,
     sourceMeta: null,
     warnings: null,
+    creditsReserved: null,
+    groupId: null,
+    take: null,
+    favourite: false,
     error: null,
     ...overrides,
   };

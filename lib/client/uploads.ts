@@ -1,3 +1,4 @@
+import { msg } from "../i18n/message";
 import type { MeasuredVideo } from "../models/shared";
 import type { UploadView } from "../uploads/types";
 import { ApiRequestError } from "./api";
@@ -17,7 +18,7 @@ export async function fetchUploads(): Promise<UploadView[]> {
   try {
     res = await fetch("/api/uploads", { cache: "no-store" });
   } catch {
-    throw new ApiRequestError(0, "network", "Could not reach the Retake server.", undefined, undefined);
+    throw new ApiRequestError(0, "network", msg("errors.network"), undefined, undefined);
   }
   const body = (await res.json().catch(() => undefined)) as
     { uploads?: UploadView[]; error?: { code?: string; message?: string } } | undefined;
@@ -25,7 +26,7 @@ export async function fetchUploads(): Promise<UploadView[]> {
     throw new ApiRequestError(
       res.status,
       body?.error?.code ?? "http_error",
-      body?.error?.message ?? `The server answered ${String(res.status)}.`,
+      body?.error?.message ?? msg("errors.status", { status: String(res.status) }),
       undefined,
       undefined,
     );
@@ -74,23 +75,15 @@ export function sendUpload(
           err?.code ?? "http_error",
           err?.message ??
             (xhr.status === 413
-              ? "The file is too large to upload."
-              : `The upload failed: the server answered ${String(xhr.status)}.`),
+              ? msg("errors.fileTooLarge")
+              : msg("errors.uploadStatus", { status: String(xhr.status) })),
           undefined,
           undefined,
         ),
       );
     };
     xhr.onerror = () =>
-      reject(
-        new ApiRequestError(
-          0,
-          "network",
-          "The connection dropped during the upload. Check your connection and try again.",
-          undefined,
-          undefined,
-        ),
-      );
+      reject(new ApiRequestError(0, "network", msg("errors.uploadDropped"), undefined, undefined));
     xhr.onabort = () => reject(new UploadCancelled("Upload cancelled."));
     xhr.open("POST", "/api/uploads");
     xhr.send(form);

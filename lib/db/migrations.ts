@@ -89,6 +89,57 @@ export const POSTGRES_MIGRATIONS: string[] = [
    CREATE INDEX tasks_by_change ON tasks (change_seq);`,
   // What the server couldn't confirm before spending (a clip it couldn't probe), shown on the task's card.
   `ALTER TABLE tasks ADD COLUMN warnings TEXT;`,
+  // Team accounts (issue 12): better-auth's tables, exactly as its schema generator writes them for this
+  // configuration (users with the admin plugin's role/ban columns and our daily_limit; sessions; accounts, which
+  // hold password hashes and SSO links; verifications; hashed personal API keys) — created here, under our own
+  // migration lock, never by better-auth at run time. Then pending invites and who started each task.
+  `create table "users" ("id" text not null primary key, "name" text not null, "email" text not null unique, "email_verified" boolean not null, "image" text, "created_at" timestamptz default CURRENT_TIMESTAMP not null, "updated_at" timestamptz default CURRENT_TIMESTAMP not null, "role" text, "banned" boolean, "ban_reason" text, "ban_expires" timestamptz, "daily_limit" integer);
+   create table "auth_sessions" ("id" text not null primary key, "expires_at" timestamptz not null, "token" text not null unique, "created_at" timestamptz default CURRENT_TIMESTAMP not null, "updated_at" timestamptz not null, "ip_address" text, "user_agent" text, "user_id" text not null references "users" ("id") on delete cascade, "impersonated_by" text);
+   create table "auth_accounts" ("id" text not null primary key, "account_id" text not null, "provider_id" text not null, "user_id" text not null references "users" ("id") on delete cascade, "access_token" text, "refresh_token" text, "id_token" text, "access_token_expires_at" timestamptz, "refresh_token_expires_at" timestamptz, "scope" text, "password" text, "created_at" timestamptz default CURRENT_TIMESTAMP not null, "updated_at" timestamptz not null);
+   create table "auth_verifications" ("id" text not null primary key, "identifier" text not null, "value" text not null, "expires_at" timestamptz not null, "created_at" timestamptz default CURRENT_TIMESTAMP not null, "updated_at" timestamptz default CURRENT_TIMESTAMP not null);
+   create table "api_keys" ("id" text not null primary key, "config_id" text not null, "name" text, "start" text, "reference_id" text not null, "prefix" text, "key" text not null, "refill_interval" integer, "refill_amount" integer, "last_refill_at" timestamptz, "enabled" boolean, "rate_limit_enabled" boolean, "rate_limit_time_window" integer, "rate_limit_max" integer, "request_count" integer, "remaining" integer, "last_request" timestamptz, "expires_at" timestamptz, "created_at" timestamptz not null, "updated_at" timestamptz not null, "permissions" text, "metadata" text);
+   create index "auth_sessions_user_id_idx" on "auth_sessions" ("user_id");
+   create index "auth_accounts_user_id_idx" on "auth_accounts" ("user_id");
+   create index "auth_verifications_identifier_idx" on "auth_verifications" ("identifier");
+   create index "api_keys_config_id_idx" on "api_keys" ("config_id");
+   create index "api_keys_reference_id_idx" on "api_keys" ("reference_id");
+   create index "api_keys_key_idx" on "api_keys" ("key");
+   CREATE TABLE invites (
+     id TEXT PRIMARY KEY,
+     email TEXT NOT NULL,
+     role TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     expires_at BIGINT NOT NULL,
+     created_by TEXT,
+     accepted_at BIGINT,
+     created_at BIGINT NOT NULL
+   );
+   CREATE INDEX invites_by_email ON invites (email);
+   ALTER TABLE tasks ADD COLUMN created_by TEXT;
+   ALTER TABLE tasks ADD COLUMN created_by_name TEXT;
+   CREATE INDEX tasks_by_creator ON tasks (created_by, created_at DESC);`,
+  // What FoxAPI reserved for the task (`usage.credits_reserved`, issue 14): shown on its card, summed per day.
+  `ALTER TABLE tasks ADD COLUMN credits_reserved DOUBLE PRECISION;`,
+  // Takes (issue 14): the tasks one click started share a group id; \`take\` is each one's place in it (1…N).
+  `ALTER TABLE tasks ADD COLUMN group_id TEXT;
+   ALTER TABLE tasks ADD COLUMN take INTEGER;
+   CREATE INDEX tasks_by_group ON tasks (group_id);`,
+  // Favourites (issue 14): a team-wide mark on a task, so Tasks can be narrowed to the keepers.
+  `ALTER TABLE tasks ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX tasks_by_favourite ON tasks (favourite, created_at DESC);`,
+  // Team (issue 12, phase 2): a person's daily limit counted with the team's cap; the Activity list.
+  `ALTER TABLE submissions ADD COLUMN user_id TEXT;
+   CREATE INDEX submissions_by_user_day ON submissions (user_id, day);
+   CREATE TABLE activity (
+     id TEXT PRIMARY KEY,
+     at BIGINT NOT NULL,
+     actor_id TEXT,
+     actor_name TEXT,
+     action TEXT NOT NULL,
+     subject TEXT,
+     detail TEXT
+   );
+   CREATE INDEX activity_by_at ON activity (at DESC);`,
 ];
 
 /** Any fixed number: every replica takes the same advisory lock, so only one migrates and the rest wait. */

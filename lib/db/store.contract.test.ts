@@ -99,6 +99,10 @@ function task(id: string, overrides: Partial<TaskRecord> = {}): TaskRecord {
     checkedAt: NOON,
     sourceMeta: null,
     warnings: null,
+    creditsReserved: null,
+    groupId: null,
+    take: null,
+    favourite: 0,
     resultExpiresAt: null,
     archiveStatus: null,
     archivePath: null,
@@ -135,6 +139,11 @@ describe.each(engines)("store contract: $name", (engine) => {
         sourceMeta: JSON.stringify({ durationSeconds: 5, width: 1280, height: 720 }),
         warnings: JSON.stringify({ video_url: "Our server couldn't measure this clip." }),
         archiveBytes: 5_000_000_000,
+        createdBy: "user-1",
+        createdByName: "Ada Lovelace",
+        creditsReserved: 12.5,
+        groupId: "grp-1",
+        take: 2,
       });
       await tasks.insert(record);
       expect(await tasks.get("t-1")).toEqual(record);
@@ -146,6 +155,15 @@ describe.each(engines)("store contract: $name", (engine) => {
         checkedAt: NOON + 5,
       });
       expect(await tasks.get("nope")).toBeUndefined();
+    });
+
+    it("keeps FoxAPI's credits_reserved as a real number, unrounded; null when it didn't say", async () => {
+      await tasks.insert(task("c-1"));
+      expect((await tasks.get("c-1"))?.creditsReserved).toBeNull();
+      await tasks.update("c-1", { creditsReserved: 0.35 });
+      expect((await tasks.get("c-1"))?.creditsReserved).toBe(0.35);
+      await tasks.update("c-1", { creditsReserved: Number.POSITIVE_INFINITY });
+      expect((await tasks.get("c-1"))?.creditsReserved).toBeNull();
     });
 
     it("stores what an odd upstream sends on either engine: NULs dropped, out-of-range numbers made null", async () => {
@@ -183,6 +201,24 @@ describe.each(engines)("store contract: $name", (engine) => {
       expect(await tasks.list({ limit: 10, model: "other" })).toEqual([]);
     });
 
+    it("favourites: set by update, listed alone (newest first, keyset-paged), a number on both engines", async () => {
+      for (let i = 0; i < 4; i++) await tasks.insert(task(`f-${String(i)}`, { createdAt: NOON + i }));
+      expect((await tasks.get("f-0"))?.favourite).toBe(0);
+      await tasks.update("f-0", { favourite: 1 });
+      await tasks.update("f-2", { favourite: 1 });
+      expect((await tasks.get("f-2"))?.favourite).toBe(1);
+      expect((await tasks.list({ limit: 10, favourite: true })).map((t) => t.id)).toEqual(["f-2", "f-0"]);
+      const after = await tasks.list({
+        limit: 10,
+        favourite: true,
+        cursor: { createdAt: NOON + 2, id: "f-2" },
+      });
+      expect(after.map((t) => t.id)).toEqual(["f-0"]);
+      expect(await tasks.list({ limit: 10, favourite: false })).toHaveLength(4);
+      await tasks.update("f-2", { favourite: 0 });
+      expect((await tasks.list({ limit: 10, favourite: true })).map((t) => t.id)).toEqual(["f-0"]);
+    });
+
     it("follows chains, finds unfinished tasks and results due for copying", async () => {
       await tasks.insert(task("a", { status: "completed", resultUrl: "https://x/a.mp4", completedAt: NOON }));
       await tasks.insert(task("b", { parentId: "a", createdAt: NOON + 1 }));
@@ -199,6 +235,94 @@ describe.each(engines)("store contract: $name", (engine) => {
       await tasks.update("a", { archiveStatus: "pending", archiveNextAt: null });
       expect(await tasks.archiveDue(NOON + 4999)).toEqual([]);
       expect((await tasks.archiveDue(NOON + 5000)).map((t) => t.id)).toEqual(["a"]);
+    });
+  });
+
+  describe("usage per person and model", () => {
+    const DAY = Date.UTC(2031, 4, 6);
+    async function person(id: string, name: string, email: string) {
+      const at = new Date(NOON).toISOString();
+      await db.kysely
+        .insertInto("users")
+        .values({
+          id,
+          name,
+          email,
+          emailVerified: db.engine === "postgres" ? true : 1,
+          createdAt: at,
+          updatedAt: at,
+          role: "member",
+        } as never)
+        .execute();
+    }
+
+    it("counts tasks, sums credits_reserved where FoxAPI said, over [from, to), names from users", async () => {
+      await person("u-ada", "Ada Lovelace", "ada@example.com");
+      const kling = "kling-o3-video-to-video-edit";
+      const by = (createdBy: string | null, createdByName: string | null) => ({ createdBy, createdByName });
+      await tasks.insert(task("a1", { ...by("u-ada", "Ada"), creditsReserved: 12.5, createdAt: DAY }));
+      await tasks.insert(task("a2", { ...by("u-ada", "Ada L."), creditsReserved: 0.35, createdAt: NOON }));
+      await tasks.insert(task("a3", { ...by("u-ada", "Ada"), createdAt: DAY + 86_400_000 - 1 }));
+      await tasks.insert(
+        task("a4", { ...by("u-ada", "Ada"), model: kling, creditsReserved: 4, createdAt: NOON }),
+      );
+      // Someone whose users row is gone: the name they had then.
+      await tasks.insert(task("g1", { ...by("u-gone", "Grace"), creditsReserved: 1, createdAt: NOON }));
+      // Before accounts: nobody.
+      await tasks.insert(task("n1", { createdAt: NOON }));
+      // Outside the day on either side.
+      await tasks.insert(task("early", { ...by("u-ada", "Ada"), creditsReserved: 100, createdAt: DAY - 1 }));
+      await tasks.insert(
+        task("late", { ...by("u-ada", "Ada"), creditsReserved: 100, createdAt: DAY + 86_400_000 }),
+      );
+
+      const rows = await tasks.usageByPerson(DAY, DAY + 86_400_000);
+      const key = (r: { createdBy: string | null; model: string }) => `${r.createdBy ?? "-"}/${r.model}`;
+      expect([...rows].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([
+        {
+          createdBy: null,
+          createdByName: null,
+          userName: null,
+          userEmail: null,
+          model: "veo-3.1-extend",
+          tasks: 1,
+          creditsReserved: 0,
+          tasksWithCredits: 0,
+        },
+        {
+          createdBy: "u-ada",
+          createdByName: "Ada",
+          userName: "Ada Lovelace",
+          userEmail: "ada@example.com",
+          model: kling,
+          tasks: 1,
+          creditsReserved: 4,
+          tasksWithCredits: 1,
+        },
+        {
+          createdBy: "u-ada",
+          createdByName: "Ada L.",
+          userName: "Ada Lovelace",
+          userEmail: "ada@example.com",
+          model: "veo-3.1-extend",
+          tasks: 3,
+          creditsReserved: 12.85,
+          tasksWithCredits: 2,
+        },
+        {
+          createdBy: "u-gone",
+          createdByName: "Grace",
+          userName: null,
+          userEmail: null,
+          model: "veo-3.1-extend",
+          tasks: 1,
+          creditsReserved: 1,
+          tasksWithCredits: 1,
+        },
+      ]);
+      const mine = await tasks.usageByPerson(DAY, DAY + 86_400_000, "u-gone");
+      expect(mine.map((r) => [r.createdBy, r.tasks])).toEqual([["u-gone", 1]]);
+      expect(await tasks.usageByPerson(DAY + 86_400_000 + 1, DAY + 2 * 86_400_000)).toEqual([]);
     });
   });
 
@@ -313,7 +437,7 @@ describe.each(engines)("store contract: $name", (engine) => {
         expect(r.kind).toBe("new");
         if (r.kind === "new") ids.push(r.submission.id);
       }
-      expect(await reserve("e", null, "h", 4)).toEqual({ kind: "over_cap", used: 4, cap: 4 });
+      expect(await reserve("e", null, "h", 4)).toEqual({ kind: "over_cap", used: 4, cap: 4, scope: "team" });
       await subs.finish(ids[0]!, "created", "task-1", null);
       await subs.finish(ids[1]!, "unknown", null, { status: 504 });
       expect((await reserve("e", null, "h", 4)).kind).toBe("over_cap");

@@ -71,7 +71,9 @@ export async function createTestSchema(
 export async function truncateAll(db: Db): Promise<void> {
   await db.ready;
   const { sql } = await import("kysely");
-  await sql`TRUNCATE tasks, submissions, sessions, uploads RESTART IDENTITY`.execute(db.kysely);
+  await sql`TRUNCATE tasks, submissions, sessions, uploads, users, auth_sessions, auth_accounts, auth_verifications, api_keys, invites RESTART IDENTITY`.execute(
+    db.kysely,
+  );
   // The rate limiter's table is made by rate-limiter-flexible on first use, so it may not be there yet.
   await sql`DO $$ BEGIN IF to_regclass('rate_limits_rlf') IS NOT NULL THEN TRUNCATE rate_limits_rlf; END IF; END $$`.execute(
     db.kysely,

@@ -45,7 +45,26 @@ describe("normalizeTask: result URL from every documented shape", () => {
       estimatedSeconds: null,
       resultUrl: OUT,
       error: null,
+      creditsReserved: 5,
     });
+  });
+
+  it("usage.credits_reserved: kept as a number (fractions too); absent, negative or garbage is null", () => {
+    const reserved = (usage: unknown) =>
+      normalizeTask({ ...base, status: "pending", ...(usage === undefined ? {} : { usage }) })
+        .creditsReserved;
+    expect(reserved({ credits_reserved: 12.5, user_group: "default" })).toBe(12.5);
+    expect(reserved({ credits_reserved: "8" })).toBe(8);
+    expect(reserved({ credits_reserved: 0 })).toBe(0);
+    expect(reserved(undefined)).toBeNull();
+    expect(reserved(null)).toBeNull();
+    expect(reserved({ credits_reserved: -3 })).toBeNull();
+    expect(reserved({ credits_reserved: "lots" })).toBeNull();
+    expect(reserved(7)).toBeNull();
+    // The submit answer wrapped in `data` carries it too.
+    expect(
+      normalizeTask({ data: { ...base, status: "pending", usage: { credits_reserved: 3 } } }).creditsReserved,
+    ).toBe(3);
   });
 
   it("no URL anywhere gives null", () => {
@@ -245,6 +264,7 @@ describe("normalizeTask: progress, times, estimate", () => {
       estimatedSeconds: 45,
       resultUrl: null,
       error: null,
+      creditsReserved: null,
     });
   });
 });

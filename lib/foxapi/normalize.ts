@@ -17,6 +17,8 @@ export interface NormalizedTask {
   estimatedSeconds: number | null;
   resultUrl: string | null;
   error: { code: string; message: string } | null;
+  /** What FoxAPI reserved for the task (`usage.credits_reserved`), when it says; its own unit, never a price. */
+  creditsReserved: number | null;
 }
 
 export function isTerminal(status: TaskStatus): boolean {
@@ -151,6 +153,8 @@ export function normalizeTask(
   if (status === "completed") progress = 100;
 
   const estimated = num(taskInfo.estimated_time) ?? num(data.estimated_time);
+  const usage = isObject(data.usage) ? data.usage : {};
+  const reserved = num(usage.credits_reserved);
   return {
     id,
     model: str(data.model),
@@ -161,5 +165,6 @@ export function normalizeTask(
     estimatedSeconds: estimated !== null && estimated >= 0 ? Math.round(estimated) : null,
     resultUrl,
     error,
+    creditsReserved: reserved !== null && reserved >= 0 ? reserved : null,
   };
 }

@@ -45,9 +45,22 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 describe("summarizeDurations / historyKey", () => {
   it("reads p10, median and p90, ignoring broken values", () => {
     const s = summarizeDurations([30, 10, 20, 40, 50, 60, 70, 80, 90, 100, Number.NaN, -5, 0, Infinity]);
-    expect(s).toEqual({ samples: 10, p10Ms: 10, medianMs: 50, p90Ms: 90 });
+    expect(s).toEqual({ samples: 10, p10Ms: 10, medianMs: 50, p90Ms: 90, uncertaintyMs: 0 });
     expect(summarizeDurations([])).toBeNull();
     expect(summarizeDurations([Number.NaN])).toBeNull();
+  });
+
+  it("reads completion spans by their midpoints, and their median half-width as the uncertainty", () => {
+    const s = summarizeDurations([
+      { afterMs: 16_000, byMs: 22_000 },
+      { afterMs: 19_000, byMs: 21_000 },
+      { afterMs: 19_500, byMs: 20_500 },
+      20_000,
+    ]);
+    expect(s).toEqual({ samples: 4, p10Ms: 19_000, medianMs: 20_000, p90Ms: 20_000, uncertaintyMs: 500 });
+    // A span that starts after it ends is read as the point at its end; one with no sight of "running", from 0.
+    expect(summarizeDurations([{ afterMs: 30_000, byMs: 20_000 }])).toMatchObject({ medianMs: 20_000 });
+    expect(summarizeDurations([{ afterMs: Number.NaN, byMs: 20_000 }])).toBeNull();
   });
 
   it("keys a history by model and settings in a stable order", () => {
@@ -129,9 +142,47 @@ describe("checkPlan: the simulated table (task durations vs history → calls an
     }
   });
 
+  it("with only FoxAPI's hint, costs exactly what the browser's backoff did, however wrong the hint", () => {
+    for (const hint of [10, 45, 300])
+      expect(checkPlan(input(null, hint))).toEqual(checkPlan(input(null, null)));
+  });
+
+  it("a history recorded as spans corrects itself: from cold, the third wave of 20 s tasks is seen within 1.5 s", () => {
+    // Each wave: eight tasks of 20 s ± 1.5%, planned from the history of the waves before (the last 20 spans),
+    // each recording the span between the last check that saw it running and the one that saw it done.
+    const history: { afterMs: number; byMs: number }[] = [];
+    const waves: { worst: number; calls: number }[] = [];
+    for (let wave = 0; wave < 4; wave++) {
+      const i: ScheduleInput = {
+        history: summarizeDurations(history.slice(-20)),
+        hintSeconds: 45,
+        minIntervalMs: 2_000,
+      };
+      const plan = checkPlan(i);
+      let worst = 0;
+      let calls = 0;
+      const spans = [];
+      for (const k of [-3, -2, -1, 0, 1, 2, 3, 0.5]) {
+        const d = 20_000 * (1 + k * 0.005);
+        const at = plan.findIndex((p) => p >= d);
+        worst = Math.max(worst, plan[at]! - d);
+        calls = Math.max(calls, at + 1);
+        expect(at + 1, `wave ${String(wave)}, task of ${String(d)} ms`).toBeLessThanOrEqual(today(d).calls);
+        spans.push({ afterMs: at > 0 ? plan[at - 1]! : 0, byMs: plan[at]! });
+      }
+      history.push(...spans);
+      waves.push({ worst, calls });
+    }
+    rows.push(
+      `20 s from cold, spans: ${waves.map((w, k) => `wave ${String(k)} worst ${String(w.worst)} ms / ≤ ${String(w.calls)} calls`).join("; ")}`,
+    );
+    expect(waves[2]!.worst).toBeLessThanOrEqual(1_500);
+    expect(waves[3]!.worst).toBeLessThanOrEqual(1_500);
+  });
+
   it("prints the table", () => {
     for (const r of rows) console.log(`[schedule] ${r}`);
-    expect(rows.length).toBe(2 * histories.length);
+    expect(rows.length).toBe(2 * histories.length + 1);
   });
 });
 

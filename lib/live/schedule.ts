@@ -15,12 +15,32 @@ export interface DurationSummary {
   p10Ms: number;
   medianMs: number;
   p90Ms: number;
+  /**
+   * How precisely those durations are known: the median half-width of their spans (see `CompletionSpan`), 0 for
+   * exact values. The window widens by it on both sides.
+   */
+  uncertaintyMs: number;
+}
+
+/**
+ * What the server really knows of a finished task's duration: it was still running at the check at `afterMs` (age,
+ * ms; 0 when no check saw it running) and finished by the check at `byMs`. Recording `byMs` alone made the history
+ * late by the gap before the check that saw it done, and a late history places the window late, so the next task
+ * is seen late too: the error fed itself (the benchmark showed 20 s tasks seen 9 s late, for good). The midpoint
+ * with its half-width does not: a wide span widens the next window, whose denser checks give a narrow span.
+ */
+export interface CompletionSpan {
+  afterMs: number;
+  byMs: number;
 }
 
 export interface ScheduleInput {
   /** Recent durations of tasks with the same model and settings; `null` when there are none. */
   history: DurationSummary | null;
-  /** FoxAPI's `task_info.estimated_time` in seconds (45 in every documented example: a hint, not a promise). */
+  /**
+   * FoxAPI's `task_info.estimated_time` in seconds (45 in every documented example: a hint, not a promise). Kept
+   * for logs and callers; the plan doesn't lean on it (see `likelyWindow`).
+   */
   hintSeconds: number | null;
   /** STATUS_MIN_INTERVAL_MS: the spacing outside the dense window never goes below it. */
   minIntervalMs: number;
@@ -52,14 +72,27 @@ function percentile(sorted: readonly number[], p: number): number {
  * values are ignored: a task with a broken clock must not pull the window to zero. Keep the input recent (for example
  * the last 20 completed tasks of the key, newest first): a provider's speed drifts.
  */
-export function summarizeDurations(durationsMs: readonly number[]): DurationSummary | null {
-  const sorted = durationsMs.filter((d) => Number.isFinite(d) && d > 0).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
+export function summarizeDurations(
+  durationsMs: readonly (number | CompletionSpan)[],
+): DurationSummary | null {
+  const spans = durationsMs
+    .map((d) => (typeof d === "number" ? { afterMs: d, byMs: d } : d))
+    .filter((d) => Number.isFinite(d.byMs) && d.byMs > 0 && Number.isFinite(d.afterMs))
+    .map((d) => {
+      const after = Math.min(Math.max(0, d.afterMs), d.byMs);
+      return { mid: (after + d.byMs) / 2, half: (d.byMs - after) / 2 };
+    });
+  if (spans.length === 0) return null;
+  const sorted = spans.map((d) => d.mid).sort((a, b) => a - b);
   return {
     samples: sorted.length,
     p10Ms: percentile(sorted, 10),
     medianMs: percentile(sorted, 50),
     p90Ms: percentile(sorted, 90),
+    uncertaintyMs: percentile(
+      spans.map((d) => d.half).sort((a, b) => a - b),
+      50,
+    ),
   };
 }
 
@@ -86,9 +119,7 @@ interface Window {
   lo: number;
   hi: number;
   expected: number;
-  /** Steps in the dense window; for a real history, what the old budget leaves (see `checkPlan`). */
-  steps?: number;
-  /** The late ceiling: from a real history, LATE_MAX_STEP_MS; from a hint alone, the old 15 s (see below). */
+  /** The late ceiling: LATE_MAX_STEP_MS, or the old 15 s while the history has fewer than MIN_SAMPLES tasks. */
   lateMax: number;
 }
 
@@ -97,7 +128,8 @@ function likelyWindow(input: ScheduleInput): Window | null {
   const h = input.history;
   if (h && h.samples > 0) {
     const few = h.samples < MIN_SAMPLES;
-    const guard = few ? Math.max(2_000, 0.15 * h.medianMs) : Math.max(1_000, 0.02 * h.medianMs);
+    const guard =
+      (few ? Math.max(2_000, 0.15 * h.medianMs) : Math.max(1_000, 0.02 * h.medianMs)) + h.uncertaintyMs;
     return {
       lo: h.p10Ms - guard,
       hi: h.p90Ms + guard,
@@ -105,12 +137,9 @@ function likelyWindow(input: ScheduleInput): Window | null {
       lateMax: few ? EARLY_MAX_STEP_MS : LATE_MAX_STEP_MS,
     };
   }
-  if (input.hintSeconds !== null && Number.isFinite(input.hintSeconds) && input.hintSeconds > 0) {
-    // Only a hint: a wide window with three steps, a cheap hedge. Real runs often take several times the documented
-    // 45 s; those land in the late phase, which then keeps the old 15 s ceiling rather than stretching to 20 s.
-    const e = input.hintSeconds * 1000;
-    return { lo: 0.75 * e, hi: 1.5 * e, expected: e, steps: 2, lateMax: EARLY_MAX_STEP_MS };
-  }
+  // FoxAPI's hint alone doesn't place a window: it is 45 s in every documented example whatever the task, and a
+  // window built on it put a 20 s task's first sight of completion at 34 s (13 s late, against the old backoff's
+  // 2.5 s). Without a history the plan is the old backoff; the history takes over from the first finished task.
   return null;
 }
 
@@ -157,7 +186,7 @@ export function checkPlan(input: ScheduleInput, deadlineMs = SCHEDULE_DEADLINE_M
 
   // Dense: evenly over [lo, hi]. With a real history the window gets what the old backoff would have spent on a
   // task of the median length, less the early calls and the one before them: the same budget, moved to the finish.
-  const steps = w.steps ?? Math.max(2, legacyCalls(w.expected, input.minIntervalMs) - plan.length - 1);
+  const steps = Math.max(2, legacyCalls(w.expected, input.minIntervalMs) - plan.length - 1);
   const step = clamp((hi - lo) / steps, dense, WINDOW_MAX_STEP_MS);
   // The last point is at or past `hi`, so the guard band is covered as densely as the rest.
   const n = Math.ceil((hi - lo) / step - 1e-9);

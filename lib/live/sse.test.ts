@@ -1,5 +1,6 @@
 import http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { carryEventStream } from "../../server.mjs";
 import { type SseEvent, type SseHubOptions, createSseHub, formatEvent } from "./sse";
 import { serveWebHandler } from "./testing/http";
 import { type SseConnection, connectSse } from "./testing/sse-client";
@@ -61,7 +62,7 @@ async function setup(
         return source.replay(id);
       },
     });
-  });
+  }, carryEventStream);
   const conns: SseConnection[] = [];
   cleanups.push(async () => {
     for (const c of conns) c.close();
@@ -97,7 +98,20 @@ describe("formatEvent", () => {
   });
 });
 
-describe("SSE hub over real HTTP", () => {
+const REGISTRY = Symbol.for("retake.sseResponses");
+const globals = globalThis as { [REGISTRY]?: Map<string, unknown> };
+
+// Both sinks, every behaviour: "web" is the route's ReadableStream (next dev, tests calling the handler), "raw" is
+// server.mjs holding the Node response after Next's request has ended (npm start).
+describe.each(["web", "raw"])("SSE hub over real HTTP (%s)", (sink) => {
+  beforeAll(() => {
+    if (sink === "raw") globals[REGISTRY] = new Map();
+  });
+  afterAll(() => {
+    expect(globals[REGISTRY]?.size ?? 0).toBe(0);
+    delete globals[REGISTRY];
+  });
+
   it("answers an event stream with retry, ids and data, uncached and unbuffered", async () => {
     const { source, connect } = await setup({ retryMs: 1_234 });
     const c = await connect();

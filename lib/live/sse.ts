@@ -78,6 +78,8 @@ export interface SseHub {
 
 const encoder = new TextEncoder();
 
+const randomTicket = () => crypto.randomUUID();
+
 /** Serialises one event. Ids and event names can't carry newlines (they would forge fields): they are refused. */
 export function formatEvent(e: SseEvent): string {
   if (/[\r\n]/.test(e.id) || (e.event && /[\r\n]/.test(e.event)))
@@ -115,8 +117,31 @@ interface Stream {
   /** Cut for falling behind: nothing more is written. */
   overflowed: boolean;
   close: () => void;
-  controller: ReadableStreamDefaultController<Uint8Array>;
+  /** Cuts the connection with an error (the reader fell behind), through whichever sink carries the stream. */
+  fail: () => void;
 }
+
+/**
+ * The raw-response path (server.mjs): the route answers with a ticket in this header and no body, and the server
+ * hands the Node response to the stream registered under the ticket, so Next's per-request state is released while
+ * the stream stays open. Must match SSE_CARRIER in server.mjs.
+ */
+export const SSE_CARRIER = "x-retake-sse";
+/** Set by server.mjs when it can carry streams: ticket → attach. Without it, the stream is a web `ReadableStream`. */
+const RAW_REGISTRY = Symbol.for("retake.sseResponses");
+/** Node's response as the hub uses it (structural, so this file needs no `node:http`). */
+export interface RawResponse {
+  write(chunk: string): boolean;
+  end(): void;
+  destroy(): void;
+  readonly writableNeedDrain: boolean;
+  readonly destroyed: boolean;
+  on(event: "drain" | "close", listener: () => void): unknown;
+}
+type RawRegistry = Map<string, (res: RawResponse) => void>;
+const rawRegistry = () => (globalThis as { [RAW_REGISTRY]?: RawRegistry })[RAW_REGISTRY];
+/** A ticket not claimed by then (the client left before the headers went out) closes its stream. */
+const TICKET_MS = 10_000;
 
 export function createSseHub(options: SseHubOptions = {}): SseHub {
   const maxPerSession = options.maxPerSession ?? 6;
@@ -167,11 +192,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
       s.queue = [];
       s.control = "";
       s.close();
-      try {
-        s.controller.error(new Error("The reader fell too far behind; it resumes with Last-Event-ID."));
-      } catch {
-        // Already closed.
-      }
+      s.fail();
       return;
     }
     s.queue.push(e);
@@ -208,64 +229,107 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
       // Hold a place while the replay runs, so a burst of opens can't overshoot the caps.
       reserved++;
       let stream!: Stream;
+      let ticket: string | null = null;
       let unsubscribe: (() => void) | null = null;
       const held: SseEvent[] = [];
       let holding = true;
+      const registry = rawRegistry();
+      /** Everything ready to write now, taken from the stream (the one writer both sinks share). */
+      const take = () => {
+        let text = stream.control;
+        stream.control = "";
+        if (!holding) {
+          for (const e of stream.queue) {
+            text += formatEvent(e);
+            stream.lastSentId = e.id;
+          }
+          stream.queue = [];
+        }
+        return text;
+      };
 
-      const body = new ReadableStream<Uint8Array>(
-        {
-          start(controller) {
-            stream = {
-              sessionId: o.sessionId,
-              queue: [],
-              // A ping at once: through a proxy that buffers, the page sees nothing and falls back within seconds.
-              control: `retry: ${String(retryMs)}\n\n${PING}`,
-              lastSentId: null,
-              since: o.lastEventId || o.baseline || null,
-              replay: o.replay ?? null,
-              wake: null,
-              closing: false,
-              overflowed: false,
-              controller,
-              close: () => {
-                if (stream.closing) return;
-                stream.closing = true;
-                cleanup();
-                stream.wake?.();
+      const start = (fail: () => void) => {
+        stream = {
+          sessionId: o.sessionId,
+          queue: [],
+          // A ping at once: through a proxy that buffers, the page sees nothing and falls back within seconds.
+          control: `retry: ${String(retryMs)}\n\n${PING}`,
+          lastSentId: null,
+          since: o.lastEventId || o.baseline || null,
+          replay: o.replay ?? null,
+          wake: null,
+          closing: false,
+          overflowed: false,
+          fail,
+          close: () => {
+            if (stream.closing) return;
+            stream.closing = true;
+            cleanup();
+            stream.wake?.();
+          },
+        };
+      };
+
+      // Web sink: the reader pulls, and pull waits until there is something to send.
+      const body = registry
+        ? null
+        : new ReadableStream<Uint8Array>(
+            {
+              start(controller) {
+                start(() => {
+                  try {
+                    controller.error(
+                      new Error("The reader fell too far behind; it resumes with Last-Event-ID."),
+                    );
+                  } catch {
+                    // Already closed.
+                  }
+                });
               },
-            };
-          },
-          async pull(controller) {
-            // Wait for something to send; the stream calls pull again only after this settles, and only when the
-            // reader has taken the last chunk: that is the backpressure.
-            while (!stream.closing && stream.control === "" && (holding || stream.queue.length === 0))
-              await new Promise<void>((resolve) => (stream.wake = resolve));
-            stream.wake = null;
-            if (stream.overflowed) return;
-            let text = stream.control;
-            stream.control = "";
-            if (!holding) {
-              for (const e of stream.queue) {
-                text += formatEvent(e);
-                stream.lastSentId = e.id;
-              }
-              stream.queue = [];
-            }
-            if (text) controller.enqueue(encoder.encode(text));
-            if (stream.closing) {
-              try {
-                controller.close();
-              } catch {
-                // Already closed or errored by the reader going away.
-              }
-            }
-          },
-          cancel() {
-            stream.close();
-          },
-        },
-        { highWaterMark: 0 },
-      );
+              async pull(controller) {
+                // Wait for something to send; the stream calls pull again only after this settles, and only when the
+                // reader has taken the last chunk: that is the backpressure.
+                while (!stream.closing && stream.control === "" && (holding || stream.queue.length === 0))
+                  await new Promise<void>((resolve) => (stream.wake = resolve));
+                stream.wake = null;
+                if (stream.overflowed) return;
+                const text = take();
+                if (text) controller.enqueue(encoder.encode(text));
+                if (stream.closing) {
+                  try {
+                    controller.close();
+                  } catch {
+                    // Already closed or errored by the reader going away.
+                  }
+                }
+              },
+              cancel() {
+                stream.close();
+              },
+            },
+            { highWaterMark: 0 },
+          );
+
+      // Node sink (server.mjs): write whenever there is something and the socket's buffer has room; a full buffer
+      // leaves events in the bounded queue, exactly as an unread web stream does.
+      let raw: RawResponse | null = null;
+      if (registry)
+        start(() => {
+          raw?.destroy();
+        });
+      const attach = (res: RawResponse) => {
+        raw = res;
+        const flush = () => {
+          if (stream.overflowed || res.destroyed || res.writableNeedDrain) return;
+          const text = take();
+          if (text) res.write(text);
+          if (stream.closing) res.end();
+        };
+        stream.wake = flush;
+        res.on("drain", flush);
+        res.on("close", () => stream.close());
+        flush();
+      };
 
       const cleanup = () => {
         unsubscribe?.();
@@ -274,6 +338,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
         const set = bySession.get(stream.sessionId);
         set?.delete(stream);
         if (set && set.size === 0) bySession.delete(stream.sessionId);
+        if (ticket) registry?.delete(ticket);
         o.signal?.removeEventListener("abort", onAbort);
         stopHeartbeatIfIdle();
       };
@@ -309,8 +374,31 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
       let set = bySession.get(o.sessionId);
       if (!set) bySession.set(o.sessionId, (set = new Set()));
       set.add(stream);
-      o.signal?.addEventListener("abort", onAbort, { once: true });
       ensureHeartbeat();
+      const headers: Record<string, string> = {
+        "content-type": "text/event-stream; charset=utf-8",
+        // no-transform: a proxy that compresses would buffer the stream.
+        "cache-control": "no-store, no-transform",
+        // nginx buffers responses unless told not to.
+        "x-accel-buffering": "no",
+      };
+      if (registry) {
+        // The raw response's own `close` ends the stream once attached; until then the ticket's timer does.
+        ticket = randomTicket();
+        const claimed = ticket;
+        registry.set(claimed, (res) => {
+          registry.delete(claimed);
+          clearTimeout(timer);
+          attach(res);
+        });
+        const timer = setTimeout(() => {
+          if (registry.delete(claimed)) stream.close();
+        }, TICKET_MS);
+        timer.unref?.();
+        headers[SSE_CARRIER] = claimed;
+        return new Response(null, { status: 200, headers });
+      }
+      o.signal?.addEventListener("abort", onAbort, { once: true });
       stream.wake?.();
 
       return new Response(body, {

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type MediaServer, startMediaServer } from "../testing/app-harness";
 import { type FixtureName, fixture, serveRanges, serveWhole } from "./fixture-host";
 import { probeImageUrl } from "./image-probe";
-import { createImageProber, createVideoProber, probeSubmission } from "./submission";
+import { english } from "../testing/i18n";
+import { createImageProber, createVideoProber, probeSubmission as probeSubmissionKeys } from "./submission";
+
+// The checks say catalog keys (lib/i18n/message.ts); these tests read them as an English reader sees them.
+const probeSubmission = async (...args: Parameters<typeof probeSubmissionKeys>) =>
+  english(await probeSubmissionKeys(...args));
 
 // Reference images measured from their first bytes over real loopback HTTP; Kling's image rules only warn.
 

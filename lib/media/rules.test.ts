@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { videoRulesFor } from "./model-rules";
-import { checkVideoProbe } from "./rules";
+import { english } from "../testing/i18n";
+import { checkVideoProbe as checkVideoProbeKeys } from "./rules";
 import type { ProbeResult, ProbedVideo } from "./types";
+
+// The checks say catalog keys (lib/i18n/message.ts); these tests read them as an English reader sees them.
+const checkVideoProbe = (...args: Parameters<typeof checkVideoProbeKeys>) =>
+  english(checkVideoProbeKeys(...args));
 
 // The verdict alone, on measurements written out by hand: the edges the fixture clips don't reach.
 

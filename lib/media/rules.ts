@@ -1,3 +1,4 @@
+import { msg } from "../i18n/message";
 import type { Container, ImageFormat, ImageProbeResult, ProbeResult } from "./types";
 
 /** What a model's own check reads: the same shape as `MeasuredVideo` in lib/models, which the browser measures. */
@@ -36,16 +37,13 @@ export interface ProbeVerdict {
   warnings: string[];
 }
 
-const CONTAINER_WORDS: Record<Container, string> = {
-  mp4: "an MP4",
-  mov: "a MOV",
-  webm: "a WebM",
-  mkv: "a Matroska (MKV)",
-};
-
+// The words are catalog keys (lib/i18n/message.ts, `media.*`): the API and the task card say them in the
+// person's language. A container list is said by the catalog too ("MP4 or MOV", "MP4 或 MOV").
 function containerList(list: readonly Container[]): string {
   const names = list.map((c) => c.toUpperCase());
-  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)!}`;
+  return names.length <= 1
+    ? (names[0] ?? "")
+    : msg("media.orList", { head: names.slice(0, -1).join(", "), last: names.at(-1)! });
 }
 
 function megabytes(bytes: number): string {
@@ -71,30 +69,34 @@ export function checkVideoProbe(probe: ProbeResult, rules: VideoRules): ProbeVer
     const size = megabytes(probe.sizeBytes);
     const limit = megabytes(rules.maxBytes);
     // A few bytes over would round to the limit itself ("200 MB; up to 200 MB"), which reads like a bug.
-    refusals.push(
-      `The clip is ${size === limit ? "just over " : ""}${size}; ${name} takes files up to ${limit}. Trim or compress it first.`,
-    );
+    refusals.push(msg("media.clipTooBig", { over: size === limit ? "yes" : "no", size, name, limit }));
   }
 
   if (probe.status === "unprobed") {
-    warnings.push(
-      `Our server couldn't measure this clip before sending it: ${probe.message}. It wasn't checked against ${name}'s limits, so if it breaks them the task may fail.`,
-    );
+    warnings.push(msg("media.unprobed", { why: probe.message, name }));
     return { refusals, warnings };
   }
 
   if (rules.containers && !rules.containers.includes(probe.container))
     refusals.push(
-      `The clip is ${CONTAINER_WORDS[probe.container]} file; ${name} takes ${containerList(rules.containers)} only.`,
+      msg("media.containerRefused", {
+        container: probe.container,
+        name,
+        list: containerList(rules.containers),
+      }),
     );
   else if (rules.suggestedContainers && !rules.suggestedContainers.includes(probe.container))
     warnings.push(
-      `The clip is ${CONTAINER_WORDS[probe.container]} file; hosts of ${name} other than FoxAPI ask for ${containerList(rules.suggestedContainers)}, so it may fail.`,
+      msg("media.containerWarned", {
+        container: probe.container,
+        name,
+        list: containerList(rules.suggestedContainers),
+      }),
     );
 
   const video = probe.video;
   if (!video) {
-    refusals.push(`The file has no video track, so ${name} has nothing to work from.`);
+    refusals.push(msg("media.noVideoTrack", { name }));
     return { refusals, warnings };
   }
   refusals.push(
@@ -108,7 +110,12 @@ export function checkVideoProbe(probe: ProbeResult, rules: VideoRules): ProbeVer
     (video.frameRate < range.min - FRAME_RATE_SLACK || video.frameRate > range.max + FRAME_RATE_SLACK)
   )
     warnings.push(
-      `The clip runs at ${fps(video.frameRate)}; ${name}'s own spec (not FoxAPI's page) asks for ${String(range.min)}–${String(range.max)} fps, so the result may stutter or the task may fail.`,
+      msg("media.frameRate", {
+        fps: fps(video.frameRate),
+        name,
+        min: String(range.min),
+        max: String(range.max),
+      }),
     );
 
   return { refusals, warnings };
@@ -138,21 +145,33 @@ const IMAGE_FORMAT_WORDS: Record<ImageFormat, string> = {
 export function checkImageProbe(probe: ImageProbeResult, rules: ImageRules): string[] {
   if (probe.status !== "probed") return [];
   const warnings: string[] = [];
-  const spec = `${rules.modelName}'s own spec (not FoxAPI's page)`;
+  const name = rules.modelName;
   const size = `${String(probe.width)}×${String(probe.height)} px`;
-  if (!rules.formats.includes(probe.format))
+  if (!rules.formats.includes(probe.format)) {
+    const formats = rules.formats.map((f) => IMAGE_FORMAT_WORDS[f]);
     warnings.push(
-      `This image is a ${IMAGE_FORMAT_WORDS[probe.format]}; ${spec} asks for ${rules.formats.map((f) => IMAGE_FORMAT_WORDS[f]).join(" or ")}, so it may be refused.`,
+      msg("media.imageFormat", {
+        format: IMAGE_FORMAT_WORDS[probe.format],
+        name,
+        list:
+          formats.length <= 1
+            ? (formats[0] ?? "")
+            : msg("media.orList", { head: formats.slice(0, -1).join(", "), last: formats.at(-1)! }),
+      }),
     );
+  }
   if (Math.min(probe.width, probe.height) < rules.minSide)
-    warnings.push(
-      `This image is ${size}; ${spec} asks for at least ${String(rules.minSide)} px on each side, so it may be refused.`,
-    );
+    warnings.push(msg("media.imageSmall", { size, name, min: String(rules.minSide) }));
   const long = Math.max(probe.width, probe.height);
   const short = Math.max(1, Math.min(probe.width, probe.height));
   if (long / short > rules.maxAspect + 0.005)
     warnings.push(
-      `This image is ${size} (${(long / short).toFixed(2)}:1); ${spec} asks for an aspect ratio between 1:${String(rules.maxAspect)} and ${String(rules.maxAspect)}:1, so it may be refused.`,
+      msg("media.imageAspect", {
+        size,
+        ratio: (long / short).toFixed(2),
+        name,
+        max: String(rules.maxAspect),
+      }),
     );
   return warnings;
 }

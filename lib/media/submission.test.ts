@@ -2,13 +2,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { errorResponse } from "../api/errors";
 import { type MediaServer, startMediaServer } from "../testing/app-harness";
 import { type FixtureName, fixture, serveRanges, serveWhole } from "./fixture-host";
+import { english } from "../testing/i18n";
 import {
   type VideoProberOptions,
-  byField,
+  byField as byFieldKeys,
   createVideoProber,
-  probeSubmission,
+  probeSubmission as probeSubmissionKeys,
   videoRefusal,
 } from "./submission";
+
+// The checks say catalog keys (lib/i18n/message.ts); these tests read them as an English reader sees them.
+const probeSubmission = async (...args: Parameters<typeof probeSubmissionKeys>) =>
+  english(await probeSubmissionKeys(...args));
+const byField = (...args: Parameters<typeof byFieldKeys>) => english(byFieldKeys(...args));
 
 // Model ids, as tests may name them.
 const KLING_O3_EDIT = "kling-o3-video-to-video-edit";

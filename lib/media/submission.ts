@@ -1,3 +1,4 @@
+import { joinMsgs, msg } from "../i18n/message";
 import "server-only";
 
 import { ApiError } from "../api/errors";
@@ -142,7 +143,8 @@ export async function probeSubmission(
 /** One message per field (several joined), the shape of the API's `error.fields` and of a task's warnings. */
 export function byField(messages: FieldMessage[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const { field, message } of messages) out[field] = out[field] ? `${out[field]} ${message}` : message;
+  for (const { field, message } of messages)
+    out[field] = out[field] ? joinMsgs([out[field], message]) : message;
   return out;
 }
 
@@ -152,8 +154,8 @@ export function byField(messages: FieldMessage[]): Record<string, string> {
  * that only prints `error.message` still says what to fix.
  */
 export function videoRefusal(report: SubmissionProbeReport): ApiError {
-  const reasons = report.refusals.map((r) => r.message).join(" ");
-  return new ApiError(422, "invalid_media", `This video can't be used with this model. ${reasons}`, {
+  const reasons = report.refusals.map((r) => r.message);
+  return new ApiError(422, "invalid_media", msg("media.cantUse", { reasons }), {
     fields: byField(report.refusals),
   });
 }

@@ -7,6 +7,7 @@ import { createTaskService } from "../tasks/service";
 import { TaskStore } from "../tasks/store";
 import { type MediaServer, startMediaServer } from "../testing/app-harness";
 import { type FixtureName, fixture, serveRanges, serveWhole } from "./fixture-host";
+import { english } from "../testing/i18n";
 import { createProbeCheck, createVideoProber } from "./submission";
 
 // Model ids, as tests may name them.
@@ -40,6 +41,7 @@ function setup() {
     estimatedSeconds: 45,
     resultUrl: null,
     error: null,
+    creditsReserved: null,
   };
   const client: FoxClient = {
     createTask: (b) => {
@@ -73,7 +75,7 @@ async function outcome(promise: Promise<unknown>) {
     return { status: 200, fields: {} as Record<string, string> };
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    return { status: err.status, code: err.code, fields: err.extra.fields ?? {} };
+    return { status: err.status, code: err.code, fields: english(err.extra.fields ?? {}) };
   }
 }
 
@@ -115,7 +117,9 @@ describe("submit path with the probe", () => {
     const { service, calls } = setup();
     const result = await service.submit(body(KLING_O3_EDIT, "plain.mp4"), { idempotencyKey: "k-plain" });
     expect(calls).toHaveLength(1);
-    expect(result.warnings.video_url).toMatch(/^Our server couldn't measure this clip before sending it/);
+    expect(english(result.warnings).video_url).toMatch(
+      /^Our server couldn't measure this clip before sending it/,
+    );
   });
 
   it("two takes of the same clip probe it once", async () => {

@@ -1,4 +1,5 @@
 import { fixtureModelsEnabled, fixtureModelInfos } from "../testing/fixture-hook";
+import { msg } from "../i18n/message";
 import { type ModelId, type ModelInfo, defineModel } from "./definition";
 import { KLING_O3_EDIT, klingO3Edit } from "./kling-o3";
 import { VEO_EXTEND, VEO_EXTEND_FAST, veoExtend, veoExtendFast } from "./veo-extend";
@@ -50,18 +51,18 @@ function unknownModel(id: ModelId): ModelInfo {
     label: id,
     description: "",
     promptMaxLength: Infinity,
-    prompt: { label: "Prompt", placeholder: "" },
+    prompt: { label: msg("models.common.prompt"), placeholder: "" },
     source: {
       field: "video_url",
       kind: "video",
-      label: "Video URL",
+      label: msg("models.common.videoUrl"),
       placeholder: "",
-      settingsLabel: "Video",
+      settingsLabel: msg("models.common.video"),
     },
     settings: [],
     defaults: {},
     addsSeconds: 0,
-    resultNoun: "Edit",
+    resultNoun: msg("models.kling.resultNoun"),
     sample: () => ({}),
     mediaTargets: () => [],
     referenceMedia: () => null,

@@ -1,3 +1,4 @@
+import { msg } from "../i18n/message";
 import type { FieldMeta, MeasuredVideo } from "./media";
 
 /**
@@ -6,6 +7,11 @@ import type { FieldMeta, MeasuredVideo } from "./media";
  * model's `*.schema.ts`), so the studio's first load can carry every definition without zod.
  *
  * A model's id is data too: `ModelId` is a string, and the registry (catalog.ts) says which ones exist.
+ *
+ * Its words (descriptions, labels, help, rule messages) are catalog keys encoded with `msg` (lib/i18n/message.ts),
+ * with the words themselves in messages/<locale>.json under `models.*`: one place per fact, and a definition
+ * carries no language, so the browser loads only the page's own catalog. Screens show them with `say(t, …)`.
+ * A model's name (`label`) is the same in every language and stays plain text.
  */
 export type ModelId = string;
 
@@ -138,6 +144,24 @@ export interface ModelInfo<Req extends GenerationRequest = GenerationRequest> {
     field: string;
     valueFor(video: Pick<MeasuredVideo, "width" | "height">): string | undefined;
   };
+  /**
+   * What an operator's price (PRICE_TABLE, lib/pricing) depends on for this model: the output's resolution
+   * ("720p"), whether it makes or keeps audio, and how many seconds it makes (for per-second prices; null when
+   * the source clip hasn't been measured). Without it, only a plain per-task price applies.
+   */
+  pricing?: {
+    resolution?(
+      req: Record<string, unknown>,
+      source: { width: number; height: number } | null,
+    ): string | null;
+    audio?(req: Record<string, unknown>): boolean;
+    seconds?(req: Record<string, unknown>, source: { durationSeconds: number } | null): number | null;
+  };
+  /**
+   * The request field that seeds the model's randomness, when it has one (Veo's \`seed\`): several takes of one
+   * click each get their own (the form's seed, seed+1, … or random ones). Models without one run the same body.
+   */
+  seed?: { field: string; max: number };
   /** Seconds the result adds to the input's length: 0 for edits, which keep it; 7 for Veo's extensions. */
   addsSeconds: number;
   /** What one of its results is called in a chain ("Edit", "Extension"). */
@@ -152,8 +176,11 @@ export interface ModelInfo<Req extends GenerationRequest = GenerationRequest> {
   referenceMedia(req: Req, token: string): { url: string; kind: MediaKind } | null;
   /** Rows the settings table adds for the request's reference media. */
   mediaRows(req: Req): [string, string][];
-  /** The simulator: one letter for the model in a task id, and whether the result is portrait. */
-  simulator: { code: string; portrait(req: Req): boolean };
+  /**
+   * The simulator: one letter for the model in a task id, whether the result is portrait, and the
+   * `usage.credits_reserved` it reports so demo mode shows a figure (made up for the demo, never a price).
+   */
+  simulator: { code: string; portrait(req: Req): boolean; credits?: number };
   /**
    * The exact JSON object FoxAPI receives for a validated request: defaults and empty optionals omitted. The
    * model's own schema must accept it too: the simulator validates what it receives with the same schema.
@@ -167,4 +194,5 @@ export function defineModel<Req extends GenerationRequest>(info: ModelInfo<Req>)
 }
 
 /** "Yes"/"No" and "On"/"Off" words for a switch in the settings table. */
-export const yesNo = (value: unknown) => (value ? "Yes" : "No");
+export const yesNo = (value: unknown) => msg(value ? "models.common.yes" : "models.common.no");
+export const onOff = (value: unknown) => msg(value === false ? "models.common.off" : "models.common.on");

@@ -9,6 +9,7 @@ import { params, read, request, setupApp } from "../testing/app-harness";
 import { SUBMIT_PATH, foxTask } from "../testing/fake-foxapi";
 import { FIXTURE_MODEL, fixtureModel } from "../testing/fixture-model";
 import { fixtureModelSchema } from "../testing/fixture-model.schema";
+import { words } from "../testing/i18n";
 import {
   MODEL_IDS,
   fieldErrors,
@@ -65,12 +66,14 @@ describe("a fourth model, registered from a test", () => {
   it("is validated by its own schema, with the others' errors unchanged", () => {
     const bad = generationRequestSchema.safeParse(body({ image_url: "ftp://x/y.png", duration: "7" }));
     expect(bad.success).toBe(false);
-    expect(fieldErrors(bad.error!)).toEqual({
+    const english = (e: Parameters<typeof fieldErrors>[0]) =>
+      Object.fromEntries(Object.entries(fieldErrors(e)).map(([k, v]) => [k, words(v)]));
+    expect(english(bad.error!)).toEqual({
       image_url: "The image URL must start with http:// or https://.",
       duration: "Choose 5 or 10 seconds.",
     });
     const unknown = generationRequestSchema.safeParse({ model: "nope", prompt: "x" });
-    expect(fieldErrors(unknown.error!).model).toBe(
+    expect(english(unknown.error!).model).toBe(
       `Choose a model: kling-o3-video-to-video-edit, veo-3.1-extend, veo-3.1-extend-fast, ${FIXTURE_MODEL}.`,
     );
   });

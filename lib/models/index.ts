@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { msg } from "../i18n/message";
 import { fixtureModelSchemas, fixtureModelsEnabled } from "../testing/fixture-hook.schema";
 import { MODEL_IDS, modelInfo, registerModelInfo } from "./catalog";
 import type { GenerationInput, GenerationRequest, ModelId, ModelInfo } from "./definition";
@@ -48,7 +49,9 @@ export function requestSchema(): z.ZodType<GenerationRequest, GenerationInput> {
   });
   const built = z.discriminatedUnion("model", options as [ModelSchema, ...ModelSchema[]], {
     error: (issue) =>
-      issue.code === "invalid_union" ? `Choose a model: ${MODEL_IDS.join(", ")}.` : undefined,
+      issue.code === "invalid_union"
+        ? msg("validation.chooseModel", { models: MODEL_IDS.join(", ") })
+        : undefined,
   });
   // Each option checks its own fields; the union's output is one of them, which is a GenerationRequest.
   union = built as unknown as z.ZodType<GenerationRequest, GenerationInput>;

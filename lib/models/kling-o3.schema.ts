@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { msg } from "../i18n/message";
 import { describeBrokenReference, findReferences } from "./references";
 import { httpUrl, promptSchema } from "./shared";
 import { KLING_O3_EDIT, KLING_RESOLUTIONS, klingDefaults, klingLimits } from "./kling-o3";
@@ -8,11 +9,11 @@ import { KLING_O3_EDIT, KLING_RESOLUTIONS, klingDefaults, klingLimits } from "./
 // first load can use it.
 
 const elementSchema = z.object({
-  frontal_image_url: httpUrl("element's frontal image"),
+  frontal_image_url: httpUrl("elementFrontal"),
   reference_image_urls: z
-    .array(httpUrl("element's reference image"))
+    .array(httpUrl("elementReference"))
     .max(klingLimits.maxReferenceImagesPerElement, {
-      error: `An element takes at most ${String(klingLimits.maxReferenceImagesPerElement)} reference images.`,
+      error: msg("validation.elementMaxRefs", { max: String(klingLimits.maxReferenceImagesPerElement) }),
     })
     .default([]),
 });
@@ -23,9 +24,9 @@ export const klingEditSchema = z
     prompt: promptSchema(klingLimits.promptMaxLength),
     video_url: httpUrl("video"),
     resolution: z
-      .enum(KLING_RESOLUTIONS, { error: "Choose 720p or 1080p." })
+      .enum(KLING_RESOLUTIONS, { error: msg("validation.chooseResolution") })
       .default(klingDefaults.resolution),
-    keep_audio: z.boolean({ error: "Keep original audio is on or off." }).default(klingDefaults.keep_audio),
+    keep_audio: z.boolean({ error: msg("validation.keepAudioBool") }).default(klingDefaults.keep_audio),
     image_urls: z
       .array(httpUrl("image"))
       .nullish()
@@ -41,7 +42,11 @@ export const klingEditSchema = z
       ctx.addIssue({
         code: "custom",
         path: [value.elements.length > 0 ? "elements" : "image_urls"],
-        message: `Kling takes at most ${String(klingLimits.maxImagesAndElements)} images and elements together; this request has ${String(total)}. Remove ${String(total - klingLimits.maxImagesAndElements)}.`,
+        message: msg("validation.tooManyMedia", {
+          max: String(klingLimits.maxImagesAndElements),
+          total: String(total),
+          remove: String(total - klingLimits.maxImagesAndElements),
+        }),
       });
     }
     const counts = { images: value.image_urls.length, elements: value.elements.length };
@@ -50,7 +55,8 @@ export const klingEditSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["prompt"],
-        message: broken.map((r) => describeBrokenReference(r, counts)).join(" "),
+        // One message for the field: the first broken reference (the form shows each as it is typed).
+        message: describeBrokenReference(broken[0]!, counts),
       });
     }
   });

@@ -1,3 +1,4 @@
+import { msg } from "../i18n/message";
 import { type MediaTarget, defineModel, yesNo } from "./definition";
 import { type FieldMeta, type MeasuredVideo, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, aspectLabel } from "./media";
 import type { KlingEditRequest } from "./kling-o3.schema";
@@ -31,37 +32,41 @@ export function klingVideoProblems(video: MeasuredVideo): string[] {
   const secs = video.durationSeconds;
   if (secs < minSeconds - 0.05)
     problems.push(
-      `The clip is ${secs.toFixed(1)} s long; Kling needs ${String(minSeconds)}–${String(maxSeconds)} s.`,
+      msg("models.kling.tooShort", {
+        secs: secs.toFixed(1),
+        min: String(minSeconds),
+        max: String(maxSeconds),
+      }),
     );
   if (secs > maxSeconds + 0.05)
-    problems.push(
-      `The clip is ${secs.toFixed(1)} s long; Kling takes at most ${String(maxSeconds)} s. Trim it first.`,
-    );
+    problems.push(msg("models.kling.tooLong", { secs: secs.toFixed(1), max: String(maxSeconds) }));
   for (const [side, px] of [
     ["width", video.width],
     ["height", video.height],
   ] as const) {
     if (px < minSide || px > maxSide)
       problems.push(
-        `The clip's ${side} is ${String(px)} px; Kling needs ${String(minSide)}–${String(maxSide)} px on each side (it is ${String(video.width)}×${String(video.height)}, ${aspectLabel(video.width, video.height)}).`,
+        msg("models.kling.badSide", {
+          side,
+          px: String(px),
+          min: String(minSide),
+          max: String(maxSide),
+          size: `${String(video.width)}×${String(video.height)}`,
+          aspect: aspectLabel(video.width, video.height),
+        }),
       );
   }
   return problems;
 }
 
+/** The fields' words, as catalog keys (messages/*.json, `models.*`): the form and the task page translate them. */
 export const klingFields = {
-  prompt: {
-    label: "Prompt",
-    help: "Describe the change. Refer to the clip as @Video1, images as @Image1…, elements as @Element1….",
-  },
-  video_url: { label: "Video URL", help: "MP4 or MOV, 3–10 s, 720–2160 px on each side, up to 200 MB." },
-  resolution: { label: "Resolution", help: "Output resolution." },
-  keep_audio: { label: "Keep original audio", help: "Keep the clip's sound track in the result." },
-  image_urls: { label: "Reference images", help: "JPEG or PNG, at least 300 px. Refer to them as @Image1…." },
-  elements: {
-    label: "Elements",
-    help: "A subject to keep consistent: a frontal image plus up to 3 reference images. Refer to it as @Element1….",
-  },
+  prompt: { label: msg("models.common.prompt"), help: msg("models.kling.promptHelp") },
+  video_url: { label: msg("models.common.videoUrl"), help: msg("models.kling.videoHelp") },
+  resolution: { label: msg("models.common.resolution") },
+  keep_audio: { label: msg("models.kling.keepAudio"), help: msg("models.kling.keepAudioHelp") },
+  image_urls: { label: msg("models.kling.referenceImages"), help: msg("models.kling.referenceImagesHelp") },
+  elements: { label: msg("models.kling.elements"), help: msg("models.kling.elementsHelp") },
 } satisfies Record<string, FieldMeta>;
 
 /**
@@ -92,23 +97,23 @@ export const klingO3Edit = defineModel<KlingEditRequest>({
   id: KLING_O3_EDIT,
   family: "kling",
   label: "Kling O3 Video Edit",
-  description: "Change a 3–10 s clip by prompt, with reference images and subjects.",
+  description: msg("models.kling.description"),
   promptMaxLength: klingLimits.promptMaxLength,
   prompt: {
     ...klingFields.prompt,
-    placeholder: "e.g. Turn @Video1 into a golden-hour scene and dress the person as @Element1",
+    placeholder: msg("models.kling.promptPlaceholder"),
   },
   source: {
     field: "video_url",
     kind: "video",
     ...klingFields.video_url,
     placeholder: "https://…/clip.mp4",
-    settingsLabel: "Video",
+    settingsLabel: msg("models.common.video"),
   },
   settings: [
     {
       name: "resolution",
-      // Its help ("Output resolution.") says no more than the options do, so the form shows none.
+      // A help would say no more than the options do, so the form shows none.
       label: klingFields.resolution.label,
       control: { kind: "choice", options: KLING_RESOLUTIONS },
       display: String,
@@ -120,7 +125,7 @@ export const klingO3Edit = defineModel<KlingEditRequest>({
     elementsField: "elements",
     maxTogether: klingLimits.maxImagesAndElements,
     maxImagesPerElement: klingLimits.maxReferenceImagesPerElement,
-    capReason: `Kling takes at most ${String(klingLimits.maxImagesAndElements)} images and elements together; remove one to add another.`,
+    capReason: msg("models.kling.capReason", { max: String(klingLimits.maxImagesAndElements) }),
   },
   defaults: { ...klingDefaults, image_urls: [], elements: [] },
   videoProblems: klingVideoProblems,
@@ -141,8 +146,14 @@ export const klingO3Edit = defineModel<KlingEditRequest>({
     images: { minSide: 300, maxAspect: 2.5, formats: ["jpeg", "png"] },
   },
   addsSeconds: 0,
-  resultNoun: "Edit",
-  followUp: { action: "edit", note: "Editing an earlier result: it is @Video1 in the prompt." },
+  // Its resolution is a setting; the result is as long as the clip.
+  pricing: {
+    resolution: (req) => (typeof req.resolution === "string" ? req.resolution : klingDefaults.resolution),
+    audio: (req) => req.keep_audio !== false,
+    seconds: (_req, source) => source?.durationSeconds ?? null,
+  },
+  resultNoun: msg("models.kling.resultNoun"),
+  followUp: { action: "edit", note: msg("models.kling.followUpNote") },
   sample: (origin) => ({
     prompt: "Turn @Video1 into a warm golden-hour scene, using the colours of @Image1.",
     video_url: `${origin}/samples/landscape-16x9.mp4`,
@@ -186,14 +197,14 @@ export const klingO3Edit = defineModel<KlingEditRequest>({
     const rows: [string, string][] = [];
     req.image_urls.forEach((u, n) => rows.push([`@Image${String(n + 1)}`, u]));
     req.elements.forEach((e, n) => {
-      rows.push([`@Element${String(n + 1)} frontal`, e.frontal_image_url]);
+      rows.push([msg("models.kling.elementFrontal", { n: String(n + 1) }), e.frontal_image_url]);
       e.reference_image_urls.forEach((u, k) =>
-        rows.push([`@Element${String(n + 1)} reference ${String(k + 1)}`, u]),
+        rows.push([msg("models.kling.elementReference", { n: String(n + 1), k: String(k + 1) }), u]),
       );
     });
     return rows;
   },
   // Kling keeps the clip's shape; the simulator guesses it from the sample clips' names.
-  simulator: { code: "k", portrait: (req) => /9x16|portrait/i.test(req.video_url) },
+  simulator: { code: "k", portrait: (req) => /9x16|portrait/i.test(req.video_url), credits: 25 },
   upstreamBody: klingUpstreamBody,
 });

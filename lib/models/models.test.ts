@@ -8,10 +8,24 @@ import {
   modelInfo,
   toUpstreamBody,
 } from ".";
-import { klingVideoProblems } from "./kling-o3";
-import { availableReferences, describeBrokenReference, findReferences } from "./references";
+import { klingVideoProblems as klingProblemKeys } from "./kling-o3";
+import {
+  availableReferences,
+  describeBrokenReference as brokenReferenceKey,
+  findReferences,
+} from "./references";
 import { aspectLabel, isHttpUrl } from "./shared";
-import { veoAspectFor, veoVideoProblems } from "./veo-extend";
+import { veoAspectFor, veoVideoProblems as veoProblemKeys } from "./veo-extend";
+import { words } from "../testing/i18n";
+
+// The definitions say catalog keys (lib/i18n/message.ts); these tests read them as an English reader sees them.
+type Measure = Parameters<typeof klingProblemKeys>[0];
+const klingVideoProblems = (v: Measure) => klingProblemKeys(v).map((p) => words(p));
+const veoVideoProblems = (v: Measure) => veoProblemKeys(v).map((p) => words(p));
+const describeBrokenReference = (...args: Parameters<typeof brokenReferenceKey>) =>
+  words(brokenReferenceKey(...args));
+const englishFields = (error: Parameters<typeof fieldErrors>[0]) =>
+  Object.fromEntries(Object.entries(fieldErrors(error)).map(([k, v]) => [k, words(v)]));
 import { KLING_SEED_JSON, VEO_SEED_JSON } from "../testing/seeds";
 
 function parse(body: unknown): GenerationRequest {
@@ -156,7 +170,7 @@ describe("broken rules", () => {
   it.each(cases)("%s → %s", (_name, body, path, message) => {
     const result = generationRequestSchema.safeParse(body);
     expect(result.success).toBe(false);
-    const fields = fieldErrors(result.error!);
+    const fields = englishFields(result.error!);
     expect(Object.keys(fields)).toContain(path);
     if (typeof message === "string") expect(fields[path]).toContain(message);
     else expect(fields[path]).toMatch(message);
@@ -277,6 +291,20 @@ describe("prompt references", () => {
       { token: "@Image0", kind: "Image", index: 0, valid: false },
     ]);
     expect(findReferences("no references here", { images: 2, elements: 2 })).toEqual([]);
+  });
+
+  it("says the rules' words in Chinese too, from the same keys", () => {
+    const [short] = klingProblemKeys({ durationSeconds: 2, width: 1280, height: 720 });
+    expect(words(short!, "zh-CN")).toBe("视频时长 2.0 秒；Kling 需要 3–10 秒。");
+    const result = generationRequestSchema.safeParse({ model: "kling-o3-video-to-video-edit", prompt: "" });
+    const fields = Object.fromEntries(
+      Object.entries(fieldErrors(result.error!)).map(([k, v]) => [k, words(v, "zh-CN")]),
+    );
+    expect(fields).toMatchObject({ prompt: "请填写描述修改内容的提示词。", video_url: "请填写视频的 URL。" });
+    const ref = findReferences("@Image5", { images: 3, elements: 0 })[0]!;
+    expect(words(brokenReferenceKey(ref, { images: 3, elements: 0 }), "zh-CN")).toBe(
+      "@Image5 没有对应的素材：当前有 3 个参考图，请使用 @Image1…@Image3。",
+    );
   });
 
   it("describes a broken reference with what would fix it", () => {

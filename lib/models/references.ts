@@ -1,3 +1,5 @@
+import { msg } from "../i18n/message";
+
 /**
  * Prompt references for Kling O3: `@Video1` is the clip, `@Image1…` the reference images, `@Element1…` the
  * subject elements (FoxAPI's Kling O3 video-to-video edit page). A reference with no media behind it is an error
@@ -34,14 +36,14 @@ export function findReferences(
   return [...seen.values()];
 }
 
-/** Words for a reference that points at nothing, saying what would fix it. */
+/** Words for a reference that points at nothing, saying what would fix it (a catalog key, lib/i18n/message.ts). */
 export function describeBrokenReference(ref: PromptReference, counts: { images: number; elements: number }) {
-  if (ref.kind === "Video")
-    return `${ref.token} points at nothing: the clip is @Video1, and there is only one.`;
+  if (ref.kind === "Video") return msg("validation.brokenVideo", { token: ref.token });
   const noun = ref.kind === "Image" ? "image" : "element";
   const have = ref.kind === "Image" ? counts.images : counts.elements;
-  if (have === 0) return `${ref.token} points at nothing: add a reference ${noun} or remove ${ref.token}.`;
-  return `${ref.token} points at nothing: there ${have === 1 ? `is 1 ${noun}` : `are ${String(have)} ${noun}s`}, so use @${ref.kind}1${have > 1 ? `…@${ref.kind}${String(have)}` : ""}.`;
+  if (have === 0) return msg("validation.brokenNone", { token: ref.token, noun });
+  const range = `@${ref.kind}1${have > 1 ? `…@${ref.kind}${String(have)}` : ""}`;
+  return msg("validation.brokenCount", { token: ref.token, noun, count: have, range });
 }
 
 /** The tokens a user may insert for a request with these counts. */

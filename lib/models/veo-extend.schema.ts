@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { msg } from "../i18n/message";
 import { emptyToUndefined, httpUrl, promptSchema } from "./shared";
 import { VEO_ASPECT_RATIOS, VEO_EXTEND, VEO_EXTEND_FAST, veoDefaults, veoLimits } from "./veo-extend";
 
@@ -9,38 +10,40 @@ const veoBase = z.object({
   prompt: promptSchema(veoLimits.promptMaxLength),
   video_url: httpUrl("video"),
   aspect_ratio: z
-    .enum(VEO_ASPECT_RATIOS, { error: "Choose 16:9 or 9:16." })
+    .enum(VEO_ASPECT_RATIOS, { error: msg("validation.chooseAspect") })
     .default(veoDefaults.aspect_ratio),
-  generate_audio: z.boolean({ error: "Generate audio is on or off." }).default(veoDefaults.generate_audio),
+  generate_audio: z
+    .boolean({ error: msg("validation.generateAudioBool") })
+    .default(veoDefaults.generate_audio),
   negative_prompt: z.preprocess(
     emptyToUndefined,
     z
-      .string({ error: "The negative prompt is text: comma-separated keywords." })
+      .string({ error: msg("validation.negativeText") })
       .trim()
       .max(veoLimits.negativePromptMaxLength, {
-        error: `The negative prompt is limited to ${String(veoLimits.negativePromptMaxLength)} characters.`,
+        error: msg("validation.negativeMax", { max: String(veoLimits.negativePromptMaxLength) }),
       })
       .optional(),
   ),
   seed: z.preprocess(
     emptyToUndefined,
     z
-      .number({ error: "The seed is a whole number." })
-      .int({ error: "The seed is a whole number." })
-      .min(0, { error: "The seed can't be negative." })
-      .max(veoLimits.seedMax, { error: `The seed is at most ${String(veoLimits.seedMax)}.` })
+      .number({ error: msg("validation.seedInt") })
+      .int({ error: msg("validation.seedInt") })
+      .min(0, { error: msg("validation.seedMin") })
+      .max(veoLimits.seedMax, { error: msg("validation.seedMax", { max: String(veoLimits.seedMax) }) })
       .optional(),
   ),
   safety_tolerance: z.preprocess(
     emptyToUndefined,
     z
-      .number({ error: "Safety tolerance is a whole number from 1 to 6." })
-      .int({ error: "Safety tolerance is a whole number from 1 to 6." })
-      .min(veoLimits.safetyTolerance.min, { error: "Safety tolerance is 1 (strictest) to 6." })
-      .max(veoLimits.safetyTolerance.max, { error: "Safety tolerance is 1 (strictest) to 6." })
+      .number({ error: msg("validation.safetyInt") })
+      .int({ error: msg("validation.safetyInt") })
+      .min(veoLimits.safetyTolerance.min, { error: msg("validation.safetyRange") })
+      .max(veoLimits.safetyTolerance.max, { error: msg("validation.safetyRange") })
       .optional(),
   ),
-  auto_fix: z.preprocess(emptyToUndefined, z.boolean({ error: "Auto-fix prompt is on or off." }).optional()),
+  auto_fix: z.preprocess(emptyToUndefined, z.boolean({ error: msg("validation.autoFixBool") }).optional()),
 });
 
 export const veoExtendSchema = veoBase.extend({ model: z.literal(VEO_EXTEND) });

@@ -1,4 +1,5 @@
-import { type ModelInfo, defineModel, yesNo } from "./definition";
+import { msg } from "../i18n/message";
+import { type ModelInfo, defineModel, onOff, yesNo } from "./definition";
 import { type FieldMeta, type MeasuredVideo, MAX_VIDEO_BYTES, aspectLabel } from "./media";
 import type { VeoExtendRequest } from "./veo-extend.schema";
 
@@ -39,38 +40,24 @@ export function veoVideoProblems(video: MeasuredVideo): string[] {
   const problems: string[] = [];
   const shape = aspectLabel(video.width, video.height);
   const size = `${String(video.width)}×${String(video.height)}`;
-  if (!veoAspectFor(video))
-    problems.push(`The clip is ${size} (${shape}); Veo extends only 16:9 or 9:16 clips.`);
+  if (!veoAspectFor(video)) problems.push(msg("models.veo.badShape", { size, shape }));
   const shortSide = Math.min(video.width, video.height);
   // 1080p encodes are often 1088 px tall (macroblock padding): allow a few pixels either way.
   if (!veoLimits.video.shortSides.some((s) => Math.abs(shortSide - s) <= 8))
-    problems.push(
-      `The clip is ${size}; Veo extends only 720p or 1080p clips (720 or 1080 px on the short side).`,
-    );
+    problems.push(msg("models.veo.badSize", { size }));
   return problems;
 }
 
+/** The fields' words, as catalog keys (messages/*.json, `models.*`): the form and the task page translate them. */
 export const veoFields = {
-  prompt: {
-    label: "Prompt",
-    help: "Describe how the video continues: the action, the camera, what changes.",
-  },
-  video_url: {
-    label: "Video URL",
-    help: "A 720p or 1080p clip, 16:9 or 9:16. Veo adds 7 s after its last frame.",
-  },
-  aspect_ratio: { label: "Aspect ratio", help: "Follows the clip's shape unless you change it." },
-  generate_audio: { label: "Generate audio", help: "Generate a sound track for the new seconds." },
-  negative_prompt: {
-    label: "Negative prompt",
-    help: "Comma-separated things to avoid, e.g. blurry, watermark.",
-  },
-  seed: { label: "Seed", help: "A fixed whole number reproduces a result; leave empty for a random one." },
-  safety_tolerance: { label: "Safety tolerance", help: "1 is the strictest, 6 the most permissive." },
-  auto_fix: {
-    label: "Auto-fix prompt",
-    help: "Let the provider rewrite a prompt it would otherwise refuse.",
-  },
+  prompt: { label: msg("models.common.prompt"), help: msg("models.veo.promptHelp") },
+  video_url: { label: msg("models.common.videoUrl"), help: msg("models.veo.videoHelp") },
+  aspect_ratio: { label: msg("models.common.aspectRatio"), help: msg("models.veo.aspectHelp") },
+  generate_audio: { label: msg("models.veo.generateAudio"), help: msg("models.veo.generateAudioHelp") },
+  negative_prompt: { label: msg("models.veo.negativePrompt"), help: msg("models.veo.negativePromptHelp") },
+  seed: { label: msg("models.veo.seed"), help: msg("models.veo.seedHelp") },
+  safety_tolerance: { label: msg("models.veo.safety"), help: msg("models.veo.safetyHelp") },
+  auto_fix: { label: msg("models.veo.autoFix"), help: msg("models.veo.autoFixHelp") },
 } satisfies Record<string, FieldMeta>;
 
 /**
@@ -98,13 +85,13 @@ const { min: safetyMin, max: safetyMax } = veoLimits.safetyTolerance;
 const veoFamily = {
   family: "veo",
   promptMaxLength: veoLimits.promptMaxLength,
-  prompt: { ...veoFields.prompt, placeholder: "e.g. The camera keeps panning right as the sun sets" },
+  prompt: { ...veoFields.prompt, placeholder: msg("models.veo.promptPlaceholder") },
   source: {
     field: "video_url",
     kind: "video",
     ...veoFields.video_url,
     placeholder: "https://…/clip.mp4",
-    settingsLabel: "Video",
+    settingsLabel: msg("models.common.video"),
   },
   settings: [
     {
@@ -117,7 +104,7 @@ const veoFamily = {
     {
       name: "negative_prompt",
       ...veoFields.negative_prompt,
-      control: { kind: "text", placeholder: "blurry, low quality, watermark" },
+      control: { kind: "text", placeholder: msg("models.veo.negativePlaceholder") },
       advanced: true,
       wide: true,
       display: (v) => (typeof v === "string" && v ? v : "—"),
@@ -125,24 +112,29 @@ const veoFamily = {
     {
       name: "seed",
       ...veoFields.seed,
-      control: { kind: "integer", min: 0, placeholder: "Random" },
+      control: { kind: "integer", min: 0, placeholder: msg("models.common.random") },
       advanced: true,
-      display: (v) => (v === undefined ? "Random" : String(v)),
+      display: (v) => (v === undefined ? msg("models.common.random") : String(v)),
     },
     {
       name: "safety_tolerance",
       ...veoFields.safety_tolerance,
       control: {
         kind: "select",
-        emptyLabel: "Provider default",
+        emptyLabel: msg("models.common.providerDefault"),
         options: Array.from({ length: safetyMax - safetyMin + 1 }, (_, i) => {
           const n = safetyMin + i;
-          const note = n === safetyMin ? " (strictest)" : n === safetyMax ? " (most permissive)" : "";
-          return { value: n, label: `${String(n)}${note}` };
+          const label =
+            n === safetyMin
+              ? msg("models.veo.safetyStrictest", { n: String(n) })
+              : n === safetyMax
+                ? msg("models.veo.safetyMostPermissive", { n: String(n) })
+                : String(n);
+          return { value: n, label };
         }),
       },
       advanced: true,
-      display: (v) => (v === undefined ? "Provider default" : String(v)),
+      display: (v) => (v === undefined ? msg("models.common.providerDefault") : String(v)),
     },
     {
       name: "auto_fix",
@@ -150,10 +142,10 @@ const veoFamily = {
       control: { kind: "switch" },
       advanced: true,
       wide: true,
-      display: (v) => (v === false ? "Off" : "On"),
+      display: onOff,
     },
   ],
-  advancedSummary: "negative prompt, seed, safety, auto-fix",
+  advancedSummary: msg("models.veo.advancedSummary"),
   defaults: { ...veoDefaults, negative_prompt: "", seed: undefined, safety_tolerance: undefined },
   videoProblems: veoVideoProblems,
   // Veo's 7 s continue from the clip's last frame, so a trim keeps the end; only 16:9 or 9:16, at 720p or 1080p.
@@ -161,8 +153,20 @@ const veoFamily = {
   // FoxAPI's page names no container; other vendors say MP4 (a warning, not a refusal).
   probe: { name: "Veo", maxBytes: veoLimits.video.maxBytes, suggestedContainers: ["mp4", "mov"] },
   followsClip: { field: "aspect_ratio", valueFor: veoAspectFor },
+  seed: { field: "seed", max: veoLimits.seedMax },
+  // The extension keeps the clip's resolution (720p or 1080p) and is always 7 s long.
+  pricing: {
+    resolution: (_req, source) => {
+      if (!source) return null;
+      const short = Math.min(source.width, source.height);
+      const match = veoLimits.video.shortSides.find((s) => Math.abs(short - s) <= 8);
+      return match === undefined ? null : `${String(match)}p`;
+    },
+    audio: (req) => req.generate_audio !== false,
+    seconds: () => veoLimits.addsSeconds,
+  },
   addsSeconds: veoLimits.addsSeconds,
-  resultNoun: "Extension",
+  resultNoun: msg("models.veo.resultNoun"),
   sample: (origin) => ({
     prompt: "The camera keeps drifting forward as the colours slowly shift to dusk.",
     video_url: `${origin}/samples/portrait-9x16.mp4`,
@@ -179,15 +183,15 @@ export const veoExtend = defineModel<VeoExtendRequest>({
   ...veoFamily,
   id: VEO_EXTEND,
   label: "Veo 3.1 Extend",
-  description: "Continue a 720p/1080p clip by 7 seconds, at full quality.",
-  followUp: { action: "extend", note: "Extending an earlier result by 7 s: describe how it continues." },
-  simulator: { code: "v", portrait: (req) => req.aspect_ratio === "9:16" },
+  description: msg("models.veo.description"),
+  followUp: { action: "extend", note: msg("models.veo.followUpNote") },
+  simulator: { code: "v", portrait: (req) => req.aspect_ratio === "9:16", credits: 40 },
 });
 
 export const veoExtendFast = defineModel<VeoExtendRequest>({
   ...veoFamily,
   id: VEO_EXTEND_FAST,
   label: "Veo 3.1 Extend Fast",
-  description: "The same 7 s continuation, quicker and cheaper.",
-  simulator: { code: "f", portrait: (req) => req.aspect_ratio === "9:16" },
+  description: msg("models.veo.fastDescription"),
+  simulator: { code: "f", portrait: (req) => req.aspect_ratio === "9:16", credits: 15 },
 });

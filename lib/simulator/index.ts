@@ -96,6 +96,8 @@ export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
       model: t.model,
       created: Math.floor(t.created / 1000),
       task_info: { can_cancel: false, estimated_time: Math.round(duration / 1000) },
+      // What FoxAPI reports it reserved (contract §2), from the model's definition: a demo figure, never a price.
+      usage: { credits_reserved: modelInfo(t.model).simulator.credits ?? 10, user_group: "simulator" },
     };
     if (elapsed < duration * 0.15)
       return { ...base, status: "pending", progress: 0, results: [], error: null };
@@ -130,7 +132,6 @@ export function createSimulatorFetch(options: SimulatorOptions): FetchLike {
         },
       ],
       error: null,
-      usage: { credits_reserved: 0, user_group: "simulator" },
     };
   }
 

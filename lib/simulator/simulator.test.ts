@@ -99,6 +99,18 @@ describe("simulator: prompt markers", () => {
     expect(json.error).toMatchObject({ type: "insufficient_quota" });
   });
 
+  it("reports a demo usage.credits_reserved from the model's definition, on submit and on every status", async () => {
+    const fetcher = sim();
+    const { json } = await submit(fetcher, veo());
+    expect(json.usage).toEqual({ credits_reserved: 40, user_group: "simulator" });
+    clock += DURATION * 2;
+    const done = (await poll(fetcher, json.id as string)).json;
+    expect(done.status).toBe("completed");
+    expect(done.usage).toEqual({ credits_reserved: 40, user_group: "simulator" });
+    const fast = await submit(fetcher, veo({ model: "veo-3.1-extend-fast" }));
+    expect(fast.json.usage).toMatchObject({ credits_reserved: 15 });
+  });
+
   it("[sim:429] rate-limits with Retry-After", async () => {
     const { res, json } = await submit(sim(), veo({ prompt: "pan [sim:429]" }));
     expect(res.status).toBe(429);

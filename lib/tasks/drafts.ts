@@ -1,3 +1,4 @@
+import { msg } from "../i18n/message";
 import { MODEL_IDS, modelInfo, type GenerationInput, type ModelId } from "../models/catalog";
 import type { TaskView } from "./types";
 
@@ -38,7 +39,7 @@ export function draftFor(
   simulator: boolean,
 ): DraftSeed | null {
   if (action === "reuse")
-    return { input: task.input, parentTaskId: task.parentId, note: "Settings copied from an earlier task." };
+    return { input: task.input, parentTaskId: task.parentId, note: msg("studio.form.settingsCopied") };
   if (!task.videoUrl) return null;
   const video_url = reusableResultUrl(task, origin, simulator);
   // The model whose definition offers itself for this action, starting from the result as its clip.

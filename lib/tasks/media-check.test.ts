@@ -2,7 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type MediaServer, serveAs, startMediaServer } from "../testing/app-harness";
 import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES } from "../models/shared";
 import type { GenerationRequest } from "../models";
-import { createMediaChecker } from "./media-check";
+import { english } from "../testing/i18n";
+import { createMediaChecker as createMediaCheckerKeys } from "./media-check";
+
+// The checks say catalog keys (lib/i18n/message.ts); these tests read them as an English reader sees them.
+const createMediaChecker = (...args: Parameters<typeof createMediaCheckerKeys>) => {
+  const check = createMediaCheckerKeys(...args);
+  return async (...a: Parameters<typeof check>) => english(await check(...a));
+};
 
 let media: MediaServer;
 beforeAll(async () => {

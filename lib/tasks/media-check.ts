@@ -1,3 +1,4 @@
+import { joinMsgs, msg } from "../i18n/message";
 import "server-only";
 import { type GenerationRequest, type MediaTarget, modelInfo } from "../models";
 import { GuardedFetchError, checkUrlTarget, guardedFetch } from "../net/guarded-fetch";
@@ -41,23 +42,19 @@ async function checkOne(
   timeoutMs: number,
 ): Promise<{ error?: string; warning?: string }> {
   const target = await withTimeout(checkUrlTarget(t.url, { allowLoopback }), timeoutMs, null);
-  if (target === null)
-    return { warning: "Our server couldn't look up this link in time; FoxAPI may still reach it." };
+  if (target === null) return { warning: msg("media.lookupSlow") };
   if (!target.ok) {
     if (target.code === "dns_failed")
       return {
-        warning: "Our server couldn't find this host. Check the link; FoxAPI has to be able to fetch it.",
+        warning: msg("media.noHost"),
       };
     return {
-      error:
-        target.code === "blocked_address"
-          ? "This link points at a private, loopback or link-local address, which FoxAPI could never fetch. Use a public link."
-          : target.reason,
+      error: target.code === "blocked_address" ? msg("media.privateAddress") : target.reason,
     };
   }
   const cap = t.maxBytes;
   const tooBig = {
-    error: `This ${t.kind} is larger than ${MB(cap)}, the limit. ${t.kind === "video" ? "Trim or compress it first." : "Use a smaller image."}`,
+    error: msg("media.largerThan", { kind: t.kind, max: MB(cap) }),
   };
   try {
     let res = await guardedFetch(t.url, { method: "HEAD", allowLoopback, timeoutMs, maxRedirects: 3 });
@@ -77,31 +74,28 @@ async function checkOne(
     }
     if (res.status >= 400)
       return {
-        warning: `This link answered HTTP ${String(res.status)} to our server. Check that it is public.`,
+        warning: msg("media.httpStatus", { status: String(res.status) }),
       };
     const type = (res.headers["content-type"] ?? "").toLowerCase();
     if (type && !OCTET.test(type) && !type.startsWith(`${t.kind}/`))
       return {
-        error:
-          t.kind === "video"
-            ? `This link serves ${type.split(";")[0]!}, not a video. Link to the MP4 or MOV file itself.`
-            : `This link serves ${type.split(";")[0]!}, not an image. Link to the JPEG or PNG file itself.`,
+        error: msg("media.wrongType", { kind: t.kind, type: type.split(";")[0]! }),
       };
     const size = sizeOf(res.headers);
     if (size !== null && size > cap)
       return {
-        error: `This ${t.kind} is ${MB(size)}; the limit is ${MB(cap)}. ${t.kind === "video" ? "Trim or compress it first." : "Use a smaller image."}`,
+        error: msg("media.sizeOver", { kind: t.kind, size: MB(size), max: MB(cap) }),
       };
     return {};
   } catch (err) {
     if (err instanceof GuardedFetchError && err.code === "too_large") return tooBig;
-    const why = err instanceof GuardedFetchError ? err.message : "the connection failed";
+    const why = err instanceof GuardedFetchError ? err.message : msg("media.connectionFailed");
     if (
       err instanceof GuardedFetchError &&
       (err.code === "blocked_address" || err.code === "scheme_not_allowed")
     )
-      return { error: `This link redirects somewhere FoxAPI could never fetch: ${why}` };
-    return { warning: `Our server couldn't check this link (${why}). FoxAPI may still be able to fetch it.` };
+      return { error: msg("media.badRedirect", { why }) };
+    return { warning: msg("media.uncheckable", { why }) };
   }
 }
 
@@ -136,7 +130,7 @@ export function thenCheck(links: MediaChecker, deeper: MediaChecker): MediaCheck
     const measured = await deeper(request);
     const warnings = { ...base.warnings };
     for (const [field, message] of Object.entries(measured.warnings))
-      warnings[field] = warnings[field] ? `${warnings[field]} ${message}` : message;
+      warnings[field] = warnings[field] ? joinMsgs([warnings[field], message]) : message;
     return { errors: measured.errors, warnings };
   };
 }

@@ -19,6 +19,7 @@ const base: NormalizedTask = {
   estimatedSeconds: null,
   resultUrl: null,
   error: null,
+  creditsReserved: null,
 };
 
 /** An upstream whose task finishes `finishAfterMs` after it was created; counts status reads. */

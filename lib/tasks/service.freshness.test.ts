@@ -19,6 +19,7 @@ describe("status freshness", () => {
       estimatedSeconds: 60,
       resultUrl: null,
       error: null,
+      creditsReserved: null,
     });
     const client: FoxClient = {
       createTask: () => Promise.resolve(task("pending")),

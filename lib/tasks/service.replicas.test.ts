@@ -34,6 +34,7 @@ function fakeUpstream() {
     estimatedSeconds: 60,
     resultUrl: s === "completed" ? `https://cdn.example/${id}.mp4` : null,
     error: null,
+    creditsReserved: null,
   });
   const client: FoxClient = {
     async createTask() {

@@ -21,6 +21,7 @@ function fakeClient(id: string) {
     estimatedSeconds: 45,
     resultUrl: null,
     error: null,
+    creditsReserved: null,
   };
   const client: FoxClient = {
     createTask: (b) => {

@@ -1,3 +1,4 @@
+import { msg } from "../i18n/message";
 import {
   type GenerationRequest,
   fieldErrors,
@@ -15,20 +16,30 @@ import {
   isSafeTaskId,
   isTerminal,
 } from "../foxapi/normalize";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { ApiError, storedApiError } from "../api/errors";
 import {
   type DurationSummary,
   SCHEDULE_DEADLINE_MS,
+  type CompletionSpan,
   historyKey,
   nextCheckAge,
   summarizeDurations,
 } from "../live/schedule";
 import type { Archiver } from "./archive";
 import type { MediaChecker } from "./media-check";
-import { type Submission, createSubmissions, hashRequest, secondsToNextDay } from "./submissions";
-import type { TaskRecord, TaskStore } from "./store";
-import type { SourceMeta, TaskLineage, TaskPage, TaskView } from "./types";
+import {
+  type PersonLimit,
+  type Submission,
+  createSubmissions,
+  hashRequest,
+  secondsToNextDay,
+  utcDay,
+} from "./submissions";
+import { isTakeCount, MAX_TAKES, takeKey, takeRequests } from "./takes";
+import type { CostRow, TaskRecord, TaskStore } from "./store";
+import type { SourceMeta, TaskLineage, TaskPage, TaskView, UsageTotals, UsageView } from "./types";
+import { type PriceTable, estimateCost, round, settingsKey, settingsOf } from "../pricing/price";
 
 export interface TaskServiceOptions {
   store: TaskStore;
@@ -63,6 +74,28 @@ export interface SubmitMeta {
   /** Scopes idempotency keys: one team member's key never answers for another's. */
   sessionId?: string;
   idempotencyKey?: string | null;
+  /** The signed-in person starting it (accounts mode), recorded on the task. */
+  createdBy?: { id: string; name: string } | null;
+  /** Their own daily limit (accounts mode), checked with the team's cap in the same reservation. */
+  person?: PersonLimit | null;
+}
+
+/** One take of a batch that could not be started: its place and the error it met. */
+export interface TakeFailure {
+  take: number;
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** The takes of one click: the tasks started (or replayed), in take order, and the takes that failed. */
+export interface BatchResult {
+  groupId: string;
+  tasks: TaskView[];
+  failures: TakeFailure[];
+  warnings: Record<string, string>;
+  /** True when every take repeats an earlier submit with the same key (no new upstream call). */
+  replayed: boolean;
 }
 
 export interface SubmitResult {
@@ -89,27 +122,16 @@ const OUTCOME_UNKNOWN = new Set<string>([
 /** Durations remembered per history key: the schedule looks at the last 20 of the same model and settings. */
 const HISTORY_SIZE = 20;
 
-/**
- * The settings that change how long a task takes (duration, resolution, audio…): the request's short scalar
- * fields, without the prompt, links and seeds, which don't.
- */
-function settingsOf(input: string): Record<string, string | number | boolean | null> {
-  let request: Record<string, unknown>;
+/** The settings that change how long a task takes (duration, resolution, audio…): lib/pricing's `settingsOf`. */
+function settingsOfInput(input: string): Record<string, string | number | boolean | null> {
   try {
-    request = JSON.parse(input) as Record<string, unknown>;
+    return settingsOf(JSON.parse(input) as Record<string, unknown>);
   } catch {
     return {};
   }
-  const out: Record<string, string | number | boolean | null> = {};
-  for (const [key, value] of Object.entries(request)) {
-    if (key === "model" || /prompt|url|image|video|seed/i.test(key)) continue;
-    if (typeof value === "number" || typeof value === "boolean") out[key] = value;
-    else if (typeof value === "string" && value.length <= 40 && !value.includes("://")) out[key] = value;
-  }
-  return out;
 }
 
-const keyOf = (r: Pick<TaskRecord, "model" | "input">) => historyKey(r.model, settingsOf(r.input));
+const keyOf = (r: Pick<TaskRecord, "model" | "input">) => historyKey(r.model, settingsOfInput(r.input));
 
 /** A submit still marked "sending" after this long, with nothing in flight, lost its process. */
 const STUCK_SUBMIT_MS = 60_000;
@@ -152,8 +174,22 @@ export function toView(r: TaskRecord): TaskView {
     resultExpiresAt: r.resultExpiresAt === null ? null : new Date(r.resultExpiresAt).toISOString(),
     sourceMeta: parseSourceMeta(r.sourceMeta),
     warnings: parseWarnings(r.warnings ?? null),
+    creditsReserved: r.creditsReserved ?? null,
+    groupId: r.groupId ?? null,
+    take: r.take ?? null,
+    favourite: Boolean(r.favourite),
     error: r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? r.errorCode } : null,
+    createdBy: r.createdBy ? { id: r.createdBy, name: r.createdByName ?? "" } : null,
   };
+}
+
+function parseInput(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function parseWarnings(text: string | null): Record<string, string> | null {
@@ -207,6 +243,7 @@ function patchFrom(task: NormalizedTask, now: number, previous?: TaskRecord): Pa
     errorCode: task.error?.code ?? null,
     errorMessage: task.error?.message ?? null,
     estimatedSeconds: task.estimatedSeconds ?? previous?.estimatedSeconds ?? null,
+    creditsReserved: task.creditsReserved ?? previous?.creditsReserved ?? null,
     upstreamCreatedAt: task.createdAt ?? previous?.upstreamCreatedAt ?? null,
     updatedAt: now,
     checkedAt: now,
@@ -244,10 +281,11 @@ export function createTaskService(options: TaskServiceOptions) {
   /** Submits on their way upstream, by session and idempotency key: a concurrent duplicate waits for the first. */
   const submitting = new Map<string, Promise<SubmitResult>>();
 
-  async function submit(body: unknown, meta: SubmitMeta = {}): Promise<SubmitResult> {
+  /** What every submit checks before anything is reserved: the body, the parent, the key and the media. */
+  async function prepare(body: unknown, meta: SubmitMeta) {
     const parsed = generationRequestSchema.safeParse(body);
     if (!parsed.success)
-      throw new ApiError(422, "invalid_request", "Some fields need fixing before this can be generated.", {
+      throw new ApiError(422, "invalid_request", msg("api.fieldsNeedFixing"), {
         fields: fieldErrors(parsed.error),
       });
     const request = parsed.data;
@@ -267,6 +305,24 @@ export function createTaskService(options: TaskServiceOptions) {
       throw new ApiError(422, "invalid_media", "Some links can't be used: see the highlighted fields.", {
         fields: media.errors,
       });
+    return { request, parentId, sessionId, key, media };
+  }
+
+  function overCap(cap: number, used: number, asked: number, scope: "team" | "person"): ApiError {
+    const left = Math.max(0, cap - used);
+    const message =
+      scope === "person"
+        ? asked <= 1 || left === 0
+          ? msg("api.personalDailyLimit", { cap: String(cap) })
+          : msg("api.personalDailyLimitTakes", { cap: String(cap), left: String(left), asked: String(asked) })
+        : asked <= 1 || left === 0
+          ? msg("api.dailyLimit", { cap: String(cap) })
+          : msg("api.dailyLimitTakes", { cap: String(cap), left: String(left), asked: String(asked) });
+    return new ApiError(429, "daily_limit_reached", message, { retryAfterSeconds: secondsToNextDay(now()) });
+  }
+
+  async function submit(body: unknown, meta: SubmitMeta = {}): Promise<SubmitResult> {
+    const { request, parentId, sessionId, key, media } = await prepare(body, meta);
 
     const hash = hashRequest({ request, parentId });
     const reservation = await submissions.reserve({
@@ -275,14 +331,10 @@ export function createTaskService(options: TaskServiceOptions) {
       hash,
       cap: options.maxTasksPerDay,
       now: now(),
+      person: meta.person ?? null,
     });
     if (reservation.kind === "over_cap")
-      throw new ApiError(
-        429,
-        "daily_limit_reached",
-        `Today's limit of ${String(reservation.cap)} tasks is used up. It resets at midnight UTC.`,
-        { retryAfterSeconds: secondsToNextDay(now()) },
-      );
+      throw overCap(reservation.cap, reservation.used, 1, reservation.scope);
     if (reservation.kind === "mismatch")
       throw new ApiError(
         422,
@@ -292,19 +344,121 @@ export function createTaskService(options: TaskServiceOptions) {
     if (reservation.kind === "existing") return replay(reservation.submission, `${sessionId}\n${key ?? ""}`);
 
     const flightKey = `${sessionId}\n${key ?? String(reservation.submission.id)}`;
-    const job = send(request, parentId, meta.sourceMeta, reservation.submission.id, media.warnings).then(
-      (task) => ({
-        task,
-        warnings: media.warnings,
-        replayed: false,
-      }),
-    );
+    const job = send(
+      request,
+      parentId,
+      meta.sourceMeta,
+      reservation.submission.id,
+      media.warnings,
+      meta.createdBy ?? null,
+    ).then((task) => ({
+      task,
+      warnings: media.warnings,
+      replayed: false,
+    }));
     submitting.set(flightKey, job);
     try {
       return await job;
     } finally {
       submitting.delete(flightKey);
     }
+  }
+
+  /**
+   * Takes (issue 14): `takes` tasks from one form, in one request. Validated and checked once; every take is its
+   * own task with its own idempotency key (derived from the click's, so a repeated click repeats each take once)
+   * and its own seed where the model has one. The day's cap is checked for all of them in one transaction: a
+   * batch the cap can't hold is refused whole, before any upstream call. The takes are then sent together; one
+   * failing doesn't undo the others, and the answer lists both.
+   */
+  async function submitBatch(body: unknown, takes: number, meta: SubmitMeta = {}): Promise<BatchResult> {
+    if (!isTakeCount(takes))
+      throw new ApiError(
+        422,
+        "invalid_request",
+        `Takes must be a whole number from 1 to ${String(MAX_TAKES)}.`,
+        {
+          fields: { takes: `Choose 1 to ${String(MAX_TAKES)} takes.` },
+        },
+      );
+    const { request, parentId, sessionId, key, media } = await prepare(body, meta);
+    const requests = takeRequests(request, modelInfo(request.model), takes);
+    const groupId =
+      takes <= 1
+        ? null
+        : key
+          ? `grp-${createHash("sha256").update(`${sessionId}\n${key}`).digest("hex").slice(0, 24)}`
+          : `grp-${randomUUID()}`;
+    const items = requests.map((_, i) => ({
+      key: takeKey(key, i + 1, takes),
+      // One take's hash is the click's request and its place, not its seed: a repeated click (new random
+      // seeds) still matches, and answers the takes already started.
+      hash:
+        takes <= 1
+          ? hashRequest({ request, parentId })
+          : hashRequest({ request, parentId, take: i + 1, takes }),
+    }));
+    const batch = await submissions.reserveBatch({
+      sessionId,
+      items,
+      cap: options.maxTasksPerDay,
+      now: now(),
+      person: meta.person ?? null,
+    });
+    if (batch.kind === "over_cap") throw overCap(batch.cap, batch.used, takes, batch.scope);
+    if (batch.kind === "mismatch")
+      throw new ApiError(
+        422,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different request. Send a new key for new settings.",
+      );
+    const outcomes = await Promise.allSettled(
+      batch.reservations.map(async (reservation, i): Promise<SubmitResult> => {
+        const flightKey = `${sessionId}\n${items[i]!.key ?? String(reservation.submission.id)}`;
+        if (reservation.kind === "existing") return replay(reservation.submission, flightKey);
+        const group = groupId ? { groupId, take: i + 1 } : null;
+        const job = send(
+          requests[i]!,
+          parentId,
+          meta.sourceMeta,
+          reservation.submission.id,
+          media.warnings,
+          meta.createdBy ?? null,
+          group,
+        ).then((task) => ({ task, warnings: media.warnings, replayed: false }));
+        submitting.set(flightKey, job);
+        try {
+          return await job;
+        } finally {
+          submitting.delete(flightKey);
+        }
+      }),
+    );
+    const tasks: TaskView[] = [];
+    const failures: TakeFailure[] = [];
+    let firstError: unknown;
+    outcomes.forEach((o, i) => {
+      if (o.status === "fulfilled") tasks.push(o.value.task);
+      else {
+        firstError ??= o.reason;
+        const e = o.reason as { httpStatus?: number; status?: number; code?: string; message?: string };
+        failures.push({
+          take: i + 1,
+          status: e.httpStatus ?? e.status ?? 502,
+          code: typeof e.code === "string" ? e.code : "upstream_error",
+          message: typeof e.message === "string" ? e.message : msg("api.takeNotStarted"),
+        });
+      }
+    });
+    // Nothing started: the one error, as a single submit would answer it.
+    if (tasks.length === 0) throw firstError;
+    return {
+      groupId: groupId ?? tasks[0]!.id,
+      tasks,
+      failures,
+      warnings: media.warnings,
+      replayed: outcomes.every((o) => o.status === "fulfilled" && o.value.replayed),
+    };
   }
 
   /** A repeat of a submit we have seen: the same answer, never a second upstream call. */
@@ -350,6 +504,8 @@ export function createTaskService(options: TaskServiceOptions) {
     sourceMeta: unknown,
     submissionId: number,
     warnings: Record<string, string> = {},
+    createdBy: { id: string; name: string } | null = null,
+    group: { groupId: string; take: number } | null = null,
   ): Promise<TaskView> {
     let task: NormalizedTask;
     try {
@@ -394,7 +550,12 @@ export function createTaskService(options: TaskServiceOptions) {
       completedAt: isTerminal(task.status) ? at : null,
       checkedAt: at,
       sourceMeta: JSON.stringify(cleanSourceMeta(sourceMeta)),
+      createdBy: createdBy?.id ?? null,
+      createdByName: createdBy?.name ?? null,
       warnings: Object.keys(warnings).length > 0 ? JSON.stringify(warnings) : null,
+      creditsReserved: task.creditsReserved,
+      groupId: group?.groupId ?? null,
+      take: group?.take ?? null,
       resultExpiresAt: task.status === "completed" && task.resultUrl ? at + PROVIDER_LINK_TTL_MS : null,
       archiveStatus: null,
       archivePath: null,
@@ -532,18 +693,26 @@ export function createTaskService(options: TaskServiceOptions) {
     model?: string | null;
     status?: string | null;
     q?: string | null;
+    /** Only this person's tasks. */
+    createdBy?: string | null;
+    favourite?: string | null;
   }): Promise<TaskPage> {
     const limit = Math.min(100, Math.max(1, params.limit ?? 20));
     if (params.model && !isModelId(params.model))
       throw new ApiError(400, "invalid_filter", `Unknown model "${params.model}".`);
     if (params.status && !(TASK_STATUSES as readonly string[]).includes(params.status))
       throw new ApiError(400, "invalid_filter", `Unknown status "${params.status}".`);
+    const favourite = params.favourite ?? "";
+    if (!["", "0", "1", "false", "true"].includes(favourite))
+      throw new ApiError(400, "invalid_filter", `"favourite" takes 1 or 0, not "${favourite.slice(0, 20)}".`);
     const rows = await store.list({
+      favourite: favourite === "1" || favourite === "true",
       limit: limit + 1,
       cursor: params.cursor ? decodeCursor(params.cursor) : undefined,
       model: params.model ?? undefined,
       status: (params.status as TaskStatus | null) ?? undefined,
       search: params.q?.trim() || undefined,
+      createdBy: params.createdBy ?? undefined,
     });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -639,7 +808,9 @@ export function createTaskService(options: TaskServiceOptions) {
    * about it, and if this process dies the lease runs out and another replica's sweep takes the task up again.
    */
   const following = new Map<string, ReturnType<typeof setTimeout> | null>();
-  const durations = new Map<string, number[]>();
+  const durations = new Map<string, (number | CompletionSpan)[]>();
+  /** A followed task's age at the last check that saw it still running: where its completion span starts. */
+  const lastSeenRunning = new Map<string, number>();
 
   async function historyFor(record: TaskRecord): Promise<DurationSummary | null> {
     const key = keyOf(record);
@@ -657,11 +828,13 @@ export function createTaskService(options: TaskServiceOptions) {
     return summarizeDurations(list);
   }
 
-  function recordDuration(record: TaskRecord) {
+  function recordDuration(record: TaskRecord, runningAtAge: number | undefined) {
     if (record.completedAt === null) return;
     const key = keyOf(record);
     const list = durations.get(key) ?? [];
-    list.push(record.completedAt - record.createdAt);
+    const byMs = record.completedAt - record.createdAt;
+    // Finished somewhere between the last check that saw it running and the one that saw it done (schedule.ts).
+    list.push(runningAtAge === undefined ? byMs : { afterMs: runningAtAge, byMs });
     if (list.length > HISTORY_SIZE) list.splice(0, list.length - HISTORY_SIZE);
     durations.set(key, list);
   }
@@ -681,6 +854,7 @@ export function createTaskService(options: TaskServiceOptions) {
     if (following.has(record.id)) return;
     following.set(record.id, null);
     const lastCheck = record.checkedAt === null ? null : Math.max(0, record.checkedAt - record.createdAt);
+    if (lastCheck !== null) lastSeenRunning.set(record.id, lastCheck);
     void plan(record, lastCheck, 0);
   }
 
@@ -688,6 +862,7 @@ export function createTaskService(options: TaskServiceOptions) {
     const timer = following.get(id);
     if (timer) clearTimeout(timer);
     following.delete(id);
+    lastSeenRunning.delete(id);
     await store.releaseLease("status", id, owner).catch(() => undefined);
   }
 
@@ -713,6 +888,7 @@ export function createTaskService(options: TaskServiceOptions) {
       );
       if (!renewed) {
         following.delete(record.id);
+        lastSeenRunning.delete(record.id);
         return;
       }
       const timer = setTimeout(() => void check(record.id), delay);
@@ -731,22 +907,27 @@ export function createTaskService(options: TaskServiceOptions) {
       if (!leased) {
         // Another replica holds it (our lease ran out while this process stalled): it follows the task now.
         following.delete(id);
+        lastSeenRunning.delete(id);
         return;
       }
       if (isTerminal(leased.status)) return await stopFollowing(id);
       const checkAge = now() - leased.createdAt;
       let retryAfterMs = 0;
+      let answered = false;
       try {
         await askUpstream(leased);
+        answered = true;
       } catch (err) {
         // Recorded on the task; a 429's Retry-After pushes the next check out.
         retryAfterMs = err instanceof UpstreamError ? (err.options.retryAfterMs ?? 0) : 0;
       }
       const after = await store.get(id);
       if (!after || isTerminal(after.status)) {
-        if (after?.status === "completed") recordDuration(after);
+        if (after?.status === "completed") recordDuration(after, lastSeenRunning.get(id));
         return await stopFollowing(id);
       }
+      // Only an answer says it was still running then; a failed call says nothing.
+      if (answered) lastSeenRunning.set(id, checkAge);
       await plan(after, checkAge, retryAfterMs);
     } catch (err) {
       await stopFollowing(id);
@@ -758,6 +939,80 @@ export function createTaskService(options: TaskServiceOptions) {
   /** Stops following everything (shutdown, tests); the leases are released so another replica takes over. */
   async function stopAll() {
     await Promise.all([...following.keys()].map((id) => stopFollowing(id)));
+  }
+
+  /**
+   * The day so far (UTC): tasks started, what FoxAPI reserved for them, and, with a price table, what they cost
+   * at the operator's prices; the daily cap; and what the latest runs of each model and settings reserved.
+   */
+  async function usage(
+    prices: PriceTable | null,
+    unit: string,
+    person: PersonLimit | null = null,
+  ): Promise<UsageView> {
+    const at = now();
+    const day = utcDay(at);
+    const rows = await store.createdSince(Date.parse(`${day}T00:00:00.000Z`));
+    const totals = (list: CostRow[]): UsageTotals => {
+      const sum: UsageTotals = { tasks: list.length, creditsReserved: 0, reservedTasks: 0, estimated: null };
+      for (const row of list) {
+        if (row.creditsReserved !== null) {
+          sum.creditsReserved = round(sum.creditsReserved + row.creditsReserved);
+          sum.reservedTasks++;
+        }
+        if (prices && isModelId(row.model)) {
+          const result = estimateCost(
+            prices,
+            modelInfo(row.model),
+            parseInput(row.input),
+            parseSourceMeta(row.sourceMeta),
+          );
+          sum.estimated = round(
+            (sum.estimated ?? 0) + (result.kind === "estimate" ? result.estimate.total : 0),
+          );
+        }
+      }
+      if (prices && sum.estimated === null) sum.estimated = 0;
+      return sum;
+    };
+    const team = totals(rows);
+    const mine = person ? totals(rows.filter((r) => r.createdBy === person.userId)) : undefined;
+    const recent = new Map<string, UsageView["recent"][number]>();
+    for (const row of await store.recentlyReserved()) {
+      if (!isModelId(row.model)) continue;
+      const key = settingsKey(modelInfo(row.model), parseInput(row.input));
+      const seen = recent.get(key);
+      if (seen) seen.runs++;
+      else recent.set(key, { key, model: row.model, creditsReserved: row.creditsReserved!, runs: 1 });
+    }
+    // The cap that binds first: the team's, or the person's own limit when it leaves fewer.
+    const caps: NonNullable<UsageView["cap"]>[] = [];
+    if (options.maxTasksPerDay !== undefined) {
+      const used = await submissions.usedToday(at);
+      caps.push({
+        limit: options.maxTasksPerDay,
+        used,
+        left: Math.max(0, options.maxTasksPerDay - used),
+        scope: "team",
+      });
+    }
+    if (person?.limit != null) {
+      const used = await submissions.usedToday(at, person.userId);
+      caps.push({ limit: person.limit, used, left: Math.max(0, person.limit - used), scope: "person" });
+    }
+    const cap = caps.length === 0 ? null : caps.reduce((a, b) => (b.left < a.left ? b : a));
+    return { day, unit, team, ...(mine ? { mine } : {}), cap, recent: [...recent.values()] };
+  }
+
+  /**
+   * Marks or unmarks a task as a favourite (one flag for the team). An update like any other: it takes the next
+   * change number, so every open page hears of it through the live stream.
+   */
+  async function setFavourite(id: string, favourite: boolean): Promise<TaskView> {
+    const record = await getRecord(id);
+    if (Boolean(record.favourite) !== favourite)
+      await store.update(id, { favourite: favourite ? 1 : 0, updatedAt: now() });
+    return toView(await getRecord(id));
   }
 
   /** A task's chain: its ancestors (oldest first), itself, and what was made from it. */
@@ -781,11 +1036,14 @@ export function createTaskService(options: TaskServiceOptions) {
 
   return {
     submit,
+    submitBatch,
+    usage,
     refresh,
     list,
     archive,
     sweep,
     lineage,
+    setFavourite,
     stopFollowing: stopAll,
     isFollowing: (id: string) => following.has(id),
     get: async (id: string) => toView(await getRecord(id)),

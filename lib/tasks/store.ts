@@ -27,6 +27,13 @@ export interface TaskRecord {
    * null when everything was checked.
    */
   warnings?: string | null;
+  /** What FoxAPI reserved for the task (`usage.credits_reserved`), when it said. */
+  creditsReserved?: number | null;
+  /** Takes (issue 14): the tasks one click started share this id; `take` is each one's place (1…N). */
+  groupId?: string | null;
+  take?: number | null;
+  /** 1 when the team marked it a favourite (issue 14); new rows start at 0 (the column's default). */
+  favourite?: number;
   /** When the provider's result link dies (FoxAPI: 24 h after completion). */
   resultExpiresAt: number | null;
   archiveStatus: ArchiveStatus | null;
@@ -36,9 +43,34 @@ export interface TaskRecord {
   archiveAttempts: number;
   archiveNextAt: number | null;
   archivedAt: number | null;
+  /** Who started it (accounts mode): their user id and their name at the time. */
+  createdBy?: string | null;
+  createdByName?: string | null;
 }
 
 export type ArchiveStatus = "pending" | "stored" | "failed";
+
+/** What the cost figures read of a task. */
+export type CostRow = Pick<TaskRecord, "model" | "input" | "sourceMeta" | "createdAt"> & {
+  creditsReserved: number | null;
+  /** Who started it (accounts mode): "your own" day total. */
+  createdBy: string | null;
+};
+
+/** One person's tasks with one model over a period (`usageByPerson`). */
+export interface UsageGroup {
+  /** Who started them (`created_by`): null for tasks started without accounts. */
+  createdBy: string | null;
+  createdByName: string | null;
+  /** From `users`, when the person still has a row. */
+  userName: string | null;
+  userEmail: string | null;
+  model: string;
+  tasks: number;
+  /** The sum of `credits_reserved` over the tasks that have one (0 when none has). */
+  creditsReserved: number;
+  tasksWithCredits: number;
+}
 
 export interface ListQuery {
   limit: number;
@@ -46,10 +78,16 @@ export interface ListQuery {
   model?: string;
   status?: TaskStatus;
   search?: string;
+  /** Only tasks this person started (the Tasks list's "Mine"). */
+  createdBy?: string;
+  /** Only the favourites. */
+  favourite?: boolean;
 }
 
 const COLUMNS = [
   "id",
+  "createdBy",
+  "createdByName",
   "model",
   "input",
   "status",
@@ -67,6 +105,10 @@ const COLUMNS = [
   "checkedAt",
   "sourceMeta",
   "warnings",
+  "creditsReserved",
+  "groupId",
+  "take",
+  "favourite",
   "resultExpiresAt",
   "archiveStatus",
   "archivePath",
@@ -114,7 +156,9 @@ export function changeStamp(engine: Engine): { changeSeq: RawBuilder<number>; ch
 }
 
 /** Columns that are 32-bit INTEGER in PostgreSQL (the other numbers are BIGINT). */
-const INT32 = new Set<string>(["progress", "estimatedSeconds", "archiveAttempts"]);
+const INT32 = new Set<string>(["progress", "estimatedSeconds", "archiveAttempts", "take"]);
+/** Columns that hold real numbers (REAL / DOUBLE PRECISION): kept as they are, not rounded. */
+const REAL = new Set<string>(["creditsReserved"]);
 
 /**
  * What reaches a row is storable on either engine: SQLite takes any number and any text, PostgreSQL refuses NUL
@@ -125,7 +169,9 @@ export function storable<T extends Partial<TaskRecord>>(values: T): T {
   const out: Record<string, unknown> = { ...values };
   for (const [key, value] of Object.entries(out)) {
     if (typeof value === "string" && value.includes("\u0000")) out[key] = value.replaceAll("\u0000", "");
-    else if (typeof value === "number") {
+    else if (typeof value === "number" && REAL.has(key)) {
+      out[key] = Number.isFinite(value) && Math.abs(value) <= 1e15 ? value : null;
+    } else if (typeof value === "number") {
       const n = Math.round(value);
       const max = INT32.has(key) ? 2_147_483_647 : Number.MAX_SAFE_INTEGER;
       out[key] =
@@ -282,6 +328,8 @@ export class TaskStore {
       q = q.where(sql<boolean>`(created_at, id) < (${query.cursor.createdAt}, ${query.cursor.id})`);
     if (query.model) q = q.where("model", "=", query.model);
     if (query.status) q = q.where("status", "=", query.status);
+    if (query.createdBy) q = q.where("createdBy", "=", query.createdBy);
+    if (query.favourite) q = q.where("favourite", "=", 1);
     if (query.search) {
       const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same there.
@@ -293,6 +341,78 @@ export class TaskStore {
     }
     const rows = await q.orderBy("createdAt", "desc").orderBy("id", "desc").limit(query.limit).execute();
     return rows as TaskRecord[];
+  }
+
+  /** Tasks recorded since `t` (the day's totals): what prices and reserved credits are summed from. */
+  async createdSince(t: number, limit = 10_000): Promise<CostRow[]> {
+    const rows = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select(["model", "input", "sourceMeta", "creditsReserved", "createdAt", "createdBy"])
+      .where("createdAt", ">=", t)
+      .orderBy("createdAt", "desc")
+      .limit(limit)
+      .execute();
+    return rows as CostRow[];
+  }
+
+  /**
+   * The usage report (issue 12): tasks started in `[from, to)` (epoch ms) per person and model, with the sum of
+   * what FoxAPI reserved and how many of the tasks that sum covers. The person's current name and email come from
+   * `users` when they still have a row; `createdByName` (their name when they started the task) otherwise. One row
+   * per person and model: a person renamed between tasks is still one row (`createdByName` is then one of their
+   * names, the greatest; it only shows when the `users` row is gone). `createdBy` limits it to one person's tasks (a member's view).
+   */
+  async usageByPerson(from: number, to: number, createdBy?: string): Promise<UsageGroup[]> {
+    let q = (await this.db())
+      .selectFrom("tasks as t")
+      .leftJoin("users", "users.id", "t.createdBy")
+      .select((eb) => [
+        "t.createdBy as createdBy",
+        eb.fn.max("t.createdByName").as("createdByName"),
+        "users.name as userName",
+        "users.email as userEmail",
+        "t.model as model",
+        eb.fn.countAll().as("tasks"),
+        eb.fn.coalesce(eb.fn.sum<number>("t.creditsReserved"), sql<number>`0`).as("creditsReserved"),
+        eb.fn.count("t.creditsReserved").as("tasksWithCredits"),
+      ])
+      .where("t.createdAt", ">=", from)
+      .where("t.createdAt", "<", to);
+    if (createdBy !== undefined) q = q.where("t.createdBy", "=", createdBy);
+    const rows = await q
+      .groupBy(["t.createdBy", "users.name", "users.email", "t.model"])
+      .orderBy("t.createdBy")
+      .orderBy("t.model")
+      .execute();
+    // COUNT is BIGINT on PostgreSQL (read back as a number, see lib/db) and SUM of DOUBLE PRECISION a double; the
+    // Number() calls keep either engine's answer a plain number.
+    return rows.map((r) => ({
+      createdBy: r.createdBy ?? null,
+      createdByName: r.createdByName ?? null,
+      userName: r.userName ?? null,
+      userEmail: r.userEmail ?? null,
+      model: r.model,
+      tasks: Number(r.tasks),
+      creditsReserved: Number(r.creditsReserved),
+      tasksWithCredits: Number(r.tasksWithCredits),
+    }));
+  }
+
+  /** The latest tasks FoxAPI said it reserved credits for, newest first ("recent runs reserved"). */
+  async recentlyReserved(limit = 200): Promise<CostRow[]> {
+    const rows = await (
+      await this.db()
+    )
+      .selectFrom("tasks")
+      .select(["model", "input", "sourceMeta", "creditsReserved", "createdAt", "createdBy"])
+      .where("creditsReserved", "is not", null)
+      .orderBy("createdAt", "desc")
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows as CostRow[];
   }
 
   /** The chain of parents of a task, nearest first (bounded, so a corrupt cycle can't loop). */

@@ -23,6 +23,14 @@ export interface Submission {
   error: string | null;
   day: string;
   createdAt: number;
+  userId: string | null;
+}
+
+/** A person's own daily limit (accounts mode), counted beside the team's cap in the same transaction. */
+export interface PersonLimit {
+  userId: string;
+  /** Tasks per UTC day; null: only the team's cap applies (their submits are still counted as theirs). */
+  limit: number | null;
 }
 
 export const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -56,7 +64,7 @@ export type Reservation =
   | { kind: "new"; submission: Submission }
   | { kind: "existing"; submission: Submission }
   | { kind: "mismatch"; submission: Submission }
-  | { kind: "over_cap"; used: number; cap: number };
+  | { kind: "over_cap"; used: number; cap: number; scope: "team" | "person" };
 
 /** Any fixed number: the advisory lock every replica takes around a reservation. */
 const RESERVE_LOCK = 724_311_906;
@@ -77,61 +85,131 @@ export function createSubmissions(source: Db | { conn: Db }) {
     hash: string;
     cap: number | undefined;
     now: number;
+    person?: PersonLimit | null;
   }): Promise<Reservation> {
+    const batch = await reserveBatch({ ...args, items: [{ key: args.key, hash: args.hash }] });
+    return batch.kind === "ok" ? batch.reservations[0]! : batch;
+  }
+
+  /**
+   * Several submits reserved together (the takes of one click), all or nothing, in one transaction: each key is
+   * looked up as `reserve` does; if the new ones would pass the day's cap, none is reserved and the answer says
+   * how many the cap still allows. A mismatched key refuses the whole batch.
+   */
+  async function reserveBatch(args: {
+    sessionId: string;
+    items: { key: string | null; hash: string }[];
+    cap: number | undefined;
+    now: number;
+    person?: PersonLimit | null;
+  }): Promise<
+    | { kind: "ok"; reservations: Extract<Reservation, { kind: "new" | "existing" }>[] }
+    | { kind: "mismatch"; submission: Submission }
+    | { kind: "over_cap"; used: number; cap: number; scope: "team" | "person" }
+  > {
     return (await db()).transaction().execute(async (trx) => {
       if (conn.engine === "postgres") await sql`SELECT pg_advisory_xact_lock(${RESERVE_LOCK})`.execute(trx);
-      const existing = args.key
-        ? ((await trx
-            .selectFrom("submissions")
-            .selectAll()
-            .where("sessionId", "=", args.sessionId)
-            .where("idempotencyKey", "=", args.key)
-            .executeTakeFirst()) as Submission | undefined)
-        : undefined;
-      if (existing && existing.requestHash !== args.hash) return { kind: "mismatch", submission: existing };
+      const found: (Submission | undefined)[] = [];
+      for (const item of args.items) {
+        const existing = item.key
+          ? ((await trx
+              .selectFrom("submissions")
+              .selectAll()
+              .where("sessionId", "=", args.sessionId)
+              .where("idempotencyKey", "=", item.key)
+              .executeTakeFirst()) as Submission | undefined)
+          : undefined;
+        if (existing && existing.requestHash !== item.hash)
+          return { kind: "mismatch" as const, submission: existing };
+        found.push(existing);
+      }
       // A key the upstream refused outright (nothing created, nothing charged) is a fresh attempt when retried:
       // the refusal says to try again, and the studio keeps the key while the values are unchanged.
-      if (existing && existing.state !== "rejected") return { kind: "existing", submission: existing };
+      const fresh = found.filter((e) => !e || e.state === "rejected").length;
       const day = utcDay(args.now);
-      if (args.cap !== undefined) {
-        const used = await countDay(trx, day);
-        if (used >= args.cap) return { kind: "over_cap", used, cap: args.cap };
+      // The person's own limit first (the stricter answer for them), then the team's: both under the same lock.
+      const person = args.person ?? null;
+      if (person?.limit != null && fresh > 0) {
+        const used = await countDay(trx, day, person.userId);
+        if (used + fresh > person.limit)
+          return { kind: "over_cap" as const, used, cap: person.limit, scope: "person" as const };
       }
-      const row = existing
-        ? await trx
-            .updateTable("submissions")
-            .set({ state: "sending", taskId: null, error: null, day, createdAt: args.now })
-            .where("id", "=", existing.id)
-            .returningAll()
-            .executeTakeFirstOrThrow()
-        : await trx
-            .insertInto("submissions")
-            .values({
-              sessionId: args.sessionId,
-              idempotencyKey: args.key,
-              requestHash: args.hash,
-              state: "sending",
-              day,
-              createdAt: args.now,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-      return { kind: "new", submission: row as Submission };
+      if (args.cap !== undefined && fresh > 0) {
+        const used = await countDay(trx, day);
+        if (used + fresh > args.cap)
+          return { kind: "over_cap" as const, used, cap: args.cap, scope: "team" as const };
+      }
+      const reservations: Extract<Reservation, { kind: "new" | "existing" }>[] = [];
+      for (const [i, item] of args.items.entries()) {
+        const existing = found[i];
+        if (existing && existing.state !== "rejected") {
+          reservations.push({ kind: "existing", submission: existing });
+          continue;
+        }
+        reservations.push({
+          kind: "new",
+          submission: await insertOrRetry(
+            trx,
+            args.sessionId,
+            item,
+            existing,
+            day,
+            args.now,
+            person?.userId ?? null,
+          ),
+        });
+      }
+      return { kind: "ok" as const, reservations };
     });
   }
 
-  async function countDay(q: Awaited<ReturnType<typeof db>>, day: string): Promise<number> {
-    const row = await q
+  async function insertOrRetry(
+    trx: Awaited<ReturnType<typeof db>>,
+    sessionId: string,
+    item: { key: string | null; hash: string },
+    existing: Submission | undefined,
+    day: string,
+    now: number,
+    userId: string | null,
+  ): Promise<Submission> {
+    const row = existing
+      ? await trx
+          .updateTable("submissions")
+          .set({ state: "sending", taskId: null, error: null, day, createdAt: now, userId })
+          .where("id", "=", existing.id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : await trx
+          .insertInto("submissions")
+          .values({
+            sessionId,
+            idempotencyKey: item.key,
+            requestHash: item.hash,
+            state: "sending",
+            day,
+            createdAt: now,
+            userId,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+    return row as Submission;
+  }
+
+  /** Submits counted against a cap on `day`: the team's, or one person's. */
+  async function countDay(q: Awaited<ReturnType<typeof db>>, day: string, userId?: string): Promise<number> {
+    let query = q
       .selectFrom("submissions")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("day", "=", day)
-      .where("state", "in", COUNTED)
-      .executeTakeFirstOrThrow();
+      .where("state", "in", COUNTED);
+    if (userId !== undefined) query = query.where("userId", "=", userId);
+    const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   return {
     reserve,
+    reserveBatch,
     async get(id: number): Promise<Submission | undefined> {
       return (await (
         await db()
@@ -169,8 +247,9 @@ export function createSubmissions(source: Db | { conn: Db }) {
           .execute();
       });
     },
-    async usedToday(now: number): Promise<number> {
-      return countDay(await db(), utcDay(now));
+    /** Submits counted today: the team's, or (with `userId`) one person's. */
+    async usedToday(now: number, userId?: string): Promise<number> {
+      return countDay(await db(), utcDay(now), userId);
     },
   };
 }

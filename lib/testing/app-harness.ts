@@ -32,6 +32,8 @@ const ENV_NAMES = [
   "SIMULATOR_LINK_TTL_SECONDS",
   "ACCESS_PASSCODE",
   "MAX_TASKS_PER_DAY",
+  "PRICE_TABLE",
+  "PRICE_UNIT",
   "DATABASE_URL",
   "SESSION_SECRET",
   // Pinned so a shell that exported a bucket (for the storage suites) can't move route tests onto S3.
@@ -43,6 +45,17 @@ const ENV_NAMES = [
   "S3_FORCE_PATH_STYLE",
   "BACKGROUND_WORKER",
   "SWEEP_SECRET",
+  // Team accounts (issue 12)
+  "AUTH_MODE",
+  "ADMIN_EMAIL",
+  "ADMIN_PASSWORD",
+  "OIDC_ISSUER",
+  "OIDC_CLIENT_ID",
+  "OIDC_CLIENT_SECRET",
+  "OIDC_NAME",
+  "TEAM_EMAIL_DOMAINS",
+  "APP_URL",
+  "HOST",
 ];
 
 export interface MediaRequest {
@@ -175,6 +188,8 @@ export function setupApp(options: AppOptions = {}): App {
         SIMULATOR_LINK_TTL_SECONDS: undefined,
         ACCESS_PASSCODE: undefined,
         MAX_TASKS_PER_DAY: undefined,
+        PRICE_TABLE: undefined,
+        PRICE_UNIT: undefined,
         // A fresh database per test (SQLite in dataDir, or a schema of its own), whatever the shell has set.
         DATABASE_URL: app.databaseUrl,
         SESSION_SECRET: app.databaseUrl ? "route-tests-session-secret-0123456789abcdef" : undefined,
@@ -186,6 +201,16 @@ export function setupApp(options: AppOptions = {}): App {
         S3_FORCE_PATH_STYLE: undefined,
         BACKGROUND_WORKER: undefined,
         SWEEP_SECRET: undefined,
+        AUTH_MODE: undefined,
+        ADMIN_EMAIL: undefined,
+        ADMIN_PASSWORD: undefined,
+        OIDC_ISSUER: undefined,
+        OIDC_CLIENT_ID: undefined,
+        OIDC_CLIENT_SECRET: undefined,
+        OIDC_NAME: undefined,
+        TEAM_EMAIL_DOMAINS: undefined,
+        APP_URL: undefined,
+        HOST: undefined,
         ...env,
       });
     },

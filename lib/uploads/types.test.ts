@@ -6,11 +6,16 @@ import {
   acceptFor,
   contentMatches,
   declaredType,
-  fileProblem,
-  formatRemaining,
+  fileProblem as fileProblemKey,
+  formatRemaining as formatRemainingKey,
   sanitizeFileName,
   sniffType,
 } from "./types";
+import { english } from "../testing/i18n";
+
+// The checks say catalog keys (lib/i18n/message.ts); these tests read them as an English reader sees them.
+const fileProblem = (...args: Parameters<typeof fileProblemKey>) => english(fileProblemKey(...args));
+const formatRemaining = (ms: number) => english(formatRemainingKey(ms));
 
 const sample = (name: string) => fs.readFileSync(path.join(process.cwd(), "public", "samples", name));
 const type = (mime: string) => UPLOAD_TYPES.find((t) => t.mime === mime)!;
@@ -97,10 +102,10 @@ describe("the rest", () => {
     expect(acceptFor("image")).toBe("image/jpeg,image/png,image/webp,.jpg,.png,.webp,.jpeg");
   });
   it("formats time left", () => {
-    expect(formatRemaining(72 * 3600_000)).toBe("72 h");
-    expect(formatRemaining(72 * 3600_000 - 1500)).toBe("72 h");
-    expect(formatRemaining(90 * 60_000 - 1)).toBe("1 h");
-    expect(formatRemaining(59 * 60_000)).toBe("59 min");
+    expect(formatRemaining(72 * 3600_000)).toBe("expires in 72 h");
+    expect(formatRemaining(72 * 3600_000 - 1500)).toBe("expires in 72 h");
+    expect(formatRemaining(90 * 60_000 - 1)).toBe("expires in 1 h");
+    expect(formatRemaining(59 * 60_000)).toBe("expires in 59 min");
     expect(formatRemaining(0)).toBe("expired");
   });
 });

@@ -1,3 +1,4 @@
+import { msg } from "../i18n/message";
 import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, type MeasuredVideo } from "../models/media";
 
 /**
@@ -100,14 +101,13 @@ export function fileProblem(
   kind: UploadKind,
 ): string | null {
   const type = declaredType(file.name, file.type);
-  if (!type || type.kind !== kind)
-    return kind === "video"
-      ? `${quoted(file.name)} is not a video Retake can send: choose an ${typeList("video")} file.`
-      : `${quoted(file.name)} is not an image Retake can send: choose a ${typeList("image")} file.`;
-  if (file.size === 0) return `${quoted(file.name)} is empty.`;
+  // Catalog keys (lib/i18n/message.ts): the browser says them in the page's language.
+  const name = quoted(file.name);
+  if (!type || type.kind !== kind) return msg("uploads.wrongType", { name, kind });
+  if (file.size === 0) return msg("uploads.emptyFile", { name });
   const max = MAX_UPLOAD_BYTES[kind];
   if (file.size > max)
-    return `${quoted(file.name)} is ${formatBytes(file.size)}; ${kind === "video" ? "a video" : "an image"} can be at most ${formatBytes(max)}.`;
+    return msg("uploads.tooBig", { name, size: formatBytes(file.size), kind, max: formatBytes(max) });
   return null;
 }
 
@@ -180,10 +180,11 @@ export interface UploadView {
 }
 
 /** "72 h", "3 h", "40 min": how long until a time, for the picker. */
+/** "expires in 71 h": how long an upload's link has left, as a catalog key (lib/i18n/message.ts). */
 export function formatRemaining(ms: number): string {
-  if (ms <= 0) return "expired";
+  if (ms <= 0) return msg("uploads.expired");
   const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${String(Math.max(1, minutes))} min`;
+  if (minutes < 60) return msg("uploads.expiresInMin", { n: String(Math.max(1, minutes)) });
   // Rounded: a link made a second ago "expires in 72 h", not 71.
-  return `${String(Math.round(minutes / 60))} h`;
+  return msg("uploads.expiresInHours", { n: String(Math.round(minutes / 60)) });
 }

@@ -3,6 +3,7 @@ import { getChangeBus, resetLiveForTests } from "@/lib/live/runtime";
 import { type ParsedEvent, createSseParser } from "@/lib/live/testing/sse-client";
 import { getTaskStore } from "@/lib/tasks";
 import { type App, read, request, sessionCookie, setupApp, veoBody } from "@/lib/testing/app-harness";
+import { ADMIN, accountsEnv, signIn } from "@/lib/testing/accounts";
 import { SUBMIT_PATH, TASK_PATH, foxTask } from "@/lib/testing/fake-foxapi";
 import * as collection from "./route";
 import * as events from "./events/route";
@@ -129,6 +130,22 @@ describe("GET /api/generations/events", () => {
     expect(JSON.parse(end.data)).toMatchObject({ reason: "signed_out" });
     await b.until(() => (b.ended ? true : undefined), "the stream to close");
     // And the revoked cookie can't open another.
+    expect((await open(cookie).res).status).toBe(401);
+  });
+
+  it("accounts mode: a person's sign-out ends their streams, and the old cookie opens no other", async () => {
+    app.configure(accountsEnv());
+    const cookie = await signIn(ADMIN.email, ADMIN.password);
+    const first = open(cookie);
+    const res = await first.res;
+    expect(res.status).toBe(200);
+    const a = follow(res);
+    await a.until(() => a.got.find((e) => e.event === "ping"), "the opening ping");
+    const out = await read(await session.DELETE(request("/api/session", { method: "DELETE", cookie })));
+    expect(out.status).toBe(200);
+    const end = await a.until(() => a.got.find((e) => e.event === "end"), "the end event");
+    expect(JSON.parse(end.data)).toMatchObject({ reason: "signed_out" });
+    await a.until(() => (a.ended ? true : undefined), "the stream to close");
     expect((await open(cookie).res).status).toBe(401);
   });
 

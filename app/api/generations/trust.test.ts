@@ -53,6 +53,14 @@ function everyRoute(id: string, options: RequestOptions) {
       () => item.GET(request(`/api/generations/${id}`, options), params("id", id)),
     ],
     [
+      "PATCH /api/generations/{id}",
+      () =>
+        item.PATCH(
+          request(`/api/generations/${id}`, { method: "PATCH", body: { favourite: true }, ...options }),
+          params("id", id),
+        ),
+    ],
+    [
       "GET /api/generations/{id}/video",
       () => video.GET(request(`/api/generations/${id}/video`, options), params("id", id)),
     ],
@@ -253,6 +261,27 @@ describe("state-changing routes: application/json from our own origin only", () 
     },
   );
 
+  it.each(cases)(
+    "PATCH /api/generations/{id} (favourite) with %s → %s, nothing changed",
+    async (_why, headers, status, code) => {
+      const { cookie, id } = await signedInWithTask();
+      const res = await read(
+        await item.PATCH(
+          request(`/api/generations/${id}`, {
+            method: "PATCH",
+            body: JSON.stringify({ favourite: true }),
+            headers: headers(),
+            cookie,
+          }),
+          params("id", id),
+        ),
+      );
+      expect(res.status).toBe(status);
+      expect(res.json.error.code).toBe(code);
+      expect((await getTaskStore().get(id))?.favourite).toBe(0);
+    },
+  );
+
   it("same origin with JSON goes through (so the refusals above are the origin and type checks)", async () => {
     app.fake.on("POST", SUBMIT_PATH, { json: foxTask({ id: "task-same-origin" }) });
     const res = await post(body(), {
@@ -309,7 +338,7 @@ describe("state-changing routes: application/json from our own origin only", () 
     }
     expect(allows).toEqual({
       collection: "GET, HEAD, OPTIONS, POST",
-      item: "GET, HEAD, OPTIONS",
+      item: "GET, HEAD, OPTIONS, PATCH",
       lineage: "GET, HEAD, OPTIONS",
       video: "GET, HEAD, OPTIONS",
       simFiles: "GET, HEAD, OPTIONS",

@@ -8,8 +8,11 @@ import type { AddressInfo } from "node:net";
  */
 export async function serveWebHandler(
   handler: (req: Request) => Promise<Response>,
+  /** Each response first goes through this, as server.mjs does with its carriers. */
+  wrap?: (res: http.ServerResponse) => void,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
+    wrap?.(res);
     const controller = new AbortController();
     res.on("close", () => controller.abort());
     const headers = new Headers();
@@ -21,7 +24,9 @@ export async function serveWebHandler(
     });
     void (async () => {
       const response = await handler(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
+      // As Next does: headers set on the response, then end() for a bodiless one (where server.mjs's carrier acts).
+      res.statusCode = response.status;
+      for (const [k, v] of response.headers) res.setHeader(k, v);
       if (!response.body) return void res.end();
       res.flushHeaders();
       const reader = response.body.getReader();
