@@ -150,8 +150,9 @@ export function useSyncGroup(initialSound: string | null = null): SyncGroup {
             v.playbackRate = rate;
           }
           if (v.paused && !lead.paused) {
-            // Back from waiting: start from the leader's frame, not from where it stopped.
-            v.currentTime = t;
+            // Back from waiting. It paused on the same tick as the leader, so it is already on the leader's frame
+            // (a larger drift was sought above): no seek here, since a seek makes it wait for data again, which
+            // would hold the group again, and on a busy machine the group would do little but hold.
             v.playbackRate = rate;
             void v.play().catch(() => undefined);
           }
