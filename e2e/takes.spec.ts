@@ -138,10 +138,11 @@ test("the daily cap: the form says how many takes it can start before anything i
 
 test("a hidden page: a notification when its task completes; title and favicon count; click focuses the task", async ({
   browser,
-  baseURL,
 }) => {
+  // A server of its own: a task another test finishes on a shared server while this page is hidden would count.
+  const own = await startOwnServer(PORT + 3, {});
   const context = await browser.newContext();
-  await context.grantPermissions(["notifications"], { origin: baseURL! });
+  await context.grantPermissions(["notifications"], { origin: own.url });
   await context.addInitScript(() => {
     let visibility: DocumentVisibilityState = "visible";
     Object.defineProperty(Document.prototype, "visibilityState", {
@@ -171,10 +172,10 @@ test("a hidden page: a notification when its task completes; title and favicon c
   });
   const page = await context.newPage();
   try {
-    await page.goto("/");
+    await page.goto(`${own.url}/`);
     await expect(page.getByText("Notifications on")).toBeVisible();
     const prompt = uniquePrompt("Hidden until done");
-    await fillVeo(page, baseURL!, prompt);
+    await fillVeo(page, own.url, prompt);
     await page.getByRole("button", { name: "Generate" }).click();
     await expect(cardFor(page, prompt)).toBeVisible();
     await page.evaluate(() =>
@@ -199,7 +200,15 @@ test("a hidden page: a notification when its task completes; title and favicon c
         new Event("click"),
       ),
     );
-    await expect(cardFor(page, prompt)).toBeFocused();
+    await expect(cardFor(page, prompt))
+      .toBeFocused()
+      .catch(async (e: unknown) => {
+        const where = await page.evaluate(
+          () =>
+            `${document.activeElement?.outerHTML.slice(0, 200) ?? "none"}; hasFocus ${String(document.hasFocus())}`,
+        );
+        throw new Error(`${String(e)}\nfocus is on: ${where}`);
+      });
     await page.evaluate(() =>
       (window as unknown as { __setVisibility: (v: string) => void }).__setVisibility("visible"),
     );
@@ -207,13 +216,14 @@ test("a hidden page: a notification when its task completes; title and favicon c
     expect(await icon.getAttribute("href")).not.toContain("data:");
   } finally {
     await context.close();
+    await own.stop();
   }
 });
 
 test("with notifications refused, the title and the favicon still count what finished", async ({
   browser,
-  baseURL,
 }) => {
+  const own = await startOwnServer(PORT + 4, {});
   const context = await browser.newContext();
   await context.addInitScript(() => {
     let visibility: DocumentVisibilityState = "visible";
@@ -229,10 +239,10 @@ test("with notifications refused, the title and the favicon still count what fin
   });
   const page = await context.newPage();
   try {
-    await page.goto("/");
+    await page.goto(`${own.url}/`);
     await expect(page.getByText("Notifications blocked")).toBeVisible();
     const prompt = uniquePrompt("Refused but counted");
-    await fillVeo(page, baseURL!, prompt);
+    await fillVeo(page, own.url, prompt);
     await page.getByRole("button", { name: "Generate" }).click();
     await expect(cardFor(page, prompt)).toBeVisible();
     await page.evaluate(() =>
@@ -244,6 +254,7 @@ test("with notifications refused, the title and the favicon still count what fin
     ).toContain(">1</text>");
   } finally {
     await context.close();
+    await own.stop();
   }
 });
 

@@ -40,6 +40,16 @@ export function focusTask(id: string): boolean {
   if (!el) return false;
   el.scrollIntoView({ block: "center" });
   el.focus({ preventScroll: true });
+  // The list can mount the card anew as the task's result arrives (it moves to its group), which drops focus to
+  // the page. For a moment, put it back on the card, unless the person has moved focus somewhere else since.
+  let checks = 0;
+  const keep = () => {
+    const card = document.getElementById(taskAnchor(id));
+    const active = document.activeElement;
+    if (card && card !== active && (!active || active === document.body)) card.focus({ preventScroll: true });
+    if (++checks < 10 && (!active || active === document.body || active === card)) setTimeout(keep, 100);
+  };
+  setTimeout(keep, 100);
   return true;
 }
 
