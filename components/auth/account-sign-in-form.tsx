@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
+import { problemOf } from "@/lib/client/problem";
 
 /** Accounts mode: email and password, posted to our own /api/session. One message for any wrong pair. */
 export function AccountSignInForm({ next }: { next: string }) {
@@ -26,8 +27,7 @@ export function AccountSignInForm({ next }: { next: string }) {
         window.location.assign(next);
         return;
       }
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setError(body?.error?.message ?? t("signIn.failed"));
+      setError((await problemOf(res, t("signIn.failed"))).message);
     } catch {
       setError(t("errors.network"));
     } finally {

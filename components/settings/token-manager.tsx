@@ -2,15 +2,11 @@
 
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
-import { msg, say } from "@/lib/i18n/message";
+import { problemOf } from "@/lib/client/problem";
+import { say } from "@/lib/i18n/message";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import type { TokenView } from "@/lib/auth/token-types";
-
-async function errorOf(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return body?.error?.message ?? msg("errors.status", { status: String(res.status) });
-}
 
 /** Create (the secret is shown once, here), list and revoke the signed-in person's tokens. */
 export function TokenManager({ initial }: { initial: TokenView[] }) {
@@ -32,7 +28,7 @@ export function TokenManager({ initial }: { initial: TokenView[] }) {
         body: JSON.stringify({ name }),
       });
       if (!res.ok) {
-        setError(await errorOf(res));
+        setError((await problemOf(res)).message);
         return;
       }
       const made = (await res.json()) as TokenView & { token: string };
@@ -53,7 +49,7 @@ export function TokenManager({ initial }: { initial: TokenView[] }) {
     setError(null);
     const res = await fetch(`/api/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }).catch(() => null);
     if (!res) setError(t("errors.network"));
-    else if (!res.ok && res.status !== 404) setError(await errorOf(res));
+    else if (!res.ok && res.status !== 404) setError((await problemOf(res)).message);
     else setTokens((list) => list.filter((x) => x.id !== id));
   }
 

@@ -5,6 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
+import { problemOf } from "@/lib/client/problem";
+import { say } from "@/lib/i18n/message";
 
 /** An invited person chooses a password (and how their name shows), and is signed in. */
 export function InviteAcceptForm({ token, email }: { token: string; email: string }) {
@@ -30,10 +32,8 @@ export function InviteAcceptForm({ token, email }: { token: string; email: strin
         router.refresh();
         return;
       }
-      const body = (await res.json().catch(() => null)) as {
-        error?: { message?: string; fields?: Record<string, string> };
-      } | null;
-      setError(body?.error?.fields?.password ?? body?.error?.message ?? t("errors.network"));
+      const problem = await problemOf(res);
+      setError(problem.fields.password ?? problem.message);
     } catch {
       setError(t("errors.network"));
     } finally {
@@ -85,7 +85,7 @@ export function InviteAcceptForm({ token, email }: { token: string; email: strin
         <p id="invite-password-help" className="text-xs text-slate-400">
           {t("invite.passwordHelp")}
         </p>
-        {error ? <FieldError id="invite-error">{error}</FieldError> : null}
+        {error ? <FieldError id="invite-error">{say(t, error)}</FieldError> : null}
       </div>
       <Button type="submit" variant="primary" disabled={busy || password.length === 0} className="w-full">
         {t("invite.join")}

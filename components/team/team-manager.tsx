@@ -5,20 +5,9 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
-import { msg, say } from "@/lib/i18n/message";
+import { problemOf } from "@/lib/client/problem";
+import { say } from "@/lib/i18n/message";
 import type { InviteView, Person, Role } from "@/lib/team/types";
-
-interface ErrorBody {
-  error?: { message?: string; fields?: Record<string, string> };
-}
-
-async function problemOf(res: Response): Promise<{ message: string; fields: Record<string, string> }> {
-  const body = (await res.json().catch(() => null)) as ErrorBody | null;
-  return {
-    message: body?.error?.message ?? msg("errors.status", { status: String(res.status) }),
-    fields: body?.error?.fields ?? {},
-  };
-}
 
 const selectClass = `${inputClass} w-auto py-1.5`;
 
