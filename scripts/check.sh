@@ -4,7 +4,8 @@
 # Ends with one line: "N passed, N failed", summed over every suite.
 #
 # Two lanes run side by side, so the wall time is the longer lane, not the sum of all steps:
-#   checks:  lint and format (together), then the unit and route tests   — none of them needs a build
+#   checks:  lint and format (together), then the unit and route tests, then the team's route suites on
+#            PostgreSQL   — none of them needs a build
 #   build:   the production build, then the browser tests, with the type check and the bundle budget beside them
 #            (tsc reads the route types the build generates, so it waits for the build)
 # Each step writes to .check/<step>.log; a line says when it ends, and every log is printed whole, in a fixed
@@ -90,7 +91,19 @@ checks_lane() {
   wait
   service_env
   step unit env "${service_vars[@]}" npx vitest run --reporter=default --reporter=json --outputFile.json=.check/unit.json
+  # The route suites of what a team shares (accounts, the team, usage and cost, takes, favourites)
+  # again with PostgreSQL as the database, each test in a schema of its own: both engines answer every route alike.
+  step routes-pg env "${service_vars[@]}" ROUTE_TESTS_ON_POSTGRES=1 npx vitest run "${PG_ROUTE_SUITES[@]}" \
+    --reporter=default --reporter=json --outputFile.json=.check/routes-pg.json
 }
+PG_ROUTE_SUITES=(
+  app/api/accounts.routes.test.ts
+  app/api/session/accounts.test.ts
+  app/api/team/team.routes.test.ts
+  app/api/usage/report.routes.test.ts
+  app/api/generations/takes.test.ts
+  app/api/generations/favourites.test.ts
+)
 
 build_lane() {
   # One production build, into .next-e2e (a developer's running server in .next is left alone), made with a
@@ -120,7 +133,7 @@ checks=$!
 build_lane &
 build=$!
 wait $checks
-show postgres s3-server lint format unit
+show postgres s3-server lint format unit routes-pg
 wait $build
 show build bundle-budget typecheck e2e replicas
 wait $services

@@ -9,7 +9,17 @@ const lines = [];
 
 // One line per step, "pass|fail NAME [SECONDS]", in the order the steps ended (scripts/check.sh runs some side by
 // side); the summary lists them in a fixed order instead.
-const ORDER = ["lint", "format", "unit", "build", "bundle-budget", "typecheck", "e2e", "replicas"];
+const ORDER = [
+  "lint",
+  "format",
+  "unit",
+  "routes-pg",
+  "build",
+  "bundle-budget",
+  "typecheck",
+  "e2e",
+  "replicas",
+];
 const steps = (fs.existsSync(".check/static.txt") ? fs.readFileSync(".check/static.txt", "utf8") : "")
   .split("\n")
   .filter(Boolean)
@@ -20,24 +30,33 @@ const steps = (fs.existsSync(".check/static.txt") ? fs.readFileSync(".check/stat
   .sort((a, b) => (ORDER.indexOf(a.name) + 1 || 99) - (ORDER.indexOf(b.name) + 1 || 99));
 const failedStep = (name) => steps.some((s) => s.name === name && s.result !== "pass");
 for (const { result, name } of steps) {
-  if (name === "unit" || name === "e2e" || name === "replicas") continue;
+  if (["unit", "routes-pg", "e2e", "replicas"].includes(name)) continue;
   if (result === "pass") passed++;
   else failed++;
   lines.push(`${name}: ${result === "pass" ? "ok" : "FAILED"}`);
 }
 
-const unit = read(".check/unit.json");
-if (unit) {
-  passed += unit.numPassedTests;
-  failed += unit.numFailedTests;
-  const skipped = unit.numPendingTests + unit.numTodoTests;
-  lines.push(
-    `unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`,
-  );
-} else if (failedStep("unit")) {
-  failed++;
-  lines.push("unit: FAILED before reporting");
+// A Vitest suite's JSON report. A run that broke outside any test (a hook, a server that never started) still
+// fails the check.
+function vitestSuite(name) {
+  const report = read(`.check/${name}.json`);
+  if (report) {
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    const skipped = report.numPendingTests + report.numTodoTests;
+    lines.push(
+      `${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`,
+    );
+    if (failedStep(name) && report.numFailedTests === 0) failed++;
+  } else if (failedStep(name)) {
+    failed++;
+    lines.push(`${name}: FAILED before reporting`);
+  }
 }
+
+vitestSuite("unit");
+// The route suites again on PostgreSQL (ROUTE_TESTS_ON_POSTGRES=1).
+vitestSuite("routes-pg");
 
 const e2e = read(".check/e2e.json");
 if (e2e) {
@@ -51,18 +70,8 @@ if (e2e) {
   lines.push("e2e: FAILED before reporting");
 }
 
-// The multi-replica system test (system/replicas.test.ts): Vitest's JSON like the unit step's.
-const replicas = read(".check/replicas.json");
-if (replicas) {
-  passed += replicas.numPassedTests;
-  failed += replicas.numFailedTests;
-  lines.push(`replicas: ${replicas.numPassedTests} passed, ${replicas.numFailedTests} failed`);
-  // A run that broke outside any test (a hook, a server that never started) still fails the check.
-  if (failedStep("replicas") && replicas.numFailedTests === 0) failed++;
-} else if (failedStep("replicas")) {
-  failed++;
-  lines.push("replicas: FAILED before reporting");
-}
+// The multi-replica system test (system/replicas.test.ts).
+vitestSuite("replicas");
 
 if (passed + failed === 0) failed = 1;
 console.log(`\n${lines.join("\n")}`);
