@@ -178,19 +178,26 @@ export function personLabel(report: Pick<UsageReport, "people">, row: UsageRepor
   return report.people ? t("usagePage.notRecorded") : t("usagePage.everyone");
 }
 
-/** The report as CSV (`toCsv`): one line per person and model, models by their names; no totals line. */
+/**
+ * The report as CSV (`toCsv`): one line per person and model, models by their names; no totals line. It starts
+ * with a byte order mark: without one, Excel reads a CSV in the system's legacy code page, and a name like 李雷
+ * turns to mojibake; spreadsheets and `csv` readers that know UTF-8 skip it (Python: encoding="utf-8-sig").
+ */
 export function usageCsv(report: UsageReport, t: Translate): string {
-  return toCsv([
-    CSV_HEADER,
-    ...report.rows.map((row) => [
-      personLabel(report, row, t),
-      row.person?.email ?? "",
-      modelInfo(row.model).label,
-      row.tasks,
-      row.creditsReserved,
-      row.tasksWithCredits,
-    ]),
-  ]);
+  return (
+    "\uFEFF" +
+    toCsv([
+      CSV_HEADER,
+      ...report.rows.map((row) => [
+        personLabel(report, row, t),
+        row.person?.email ?? "",
+        modelInfo(row.model).label,
+        row.tasks,
+        row.creditsReserved,
+        row.tasksWithCredits,
+      ]),
+    ])
+  );
 }
 
 /** `retake-usage-<period>-<first day>.csv`. */

@@ -283,6 +283,13 @@ describe("GET /api/usage/report", () => {
       'attachment; filename="retake-usage-week-2031-05-05.csv"',
     );
     expect(res.headers.get("cache-control")).toBe("no-store");
+    // The text starts with a byte order mark (Excel reads UTF-8 only then); text() drops it, the bytes keep it.
+    const raw = await report.GET(
+      request("/api/usage/report?period=week&date=2031-05-06&format=csv", {
+        extraHeaders: { Cookie: admin },
+      }),
+    );
+    expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 4)]).toEqual([0xef, 0xbb, 0xbf, 0x70]);
     expect(res.text).toBe(
       [
         "person,email,model,tasks,credits_reserved,tasks_with_credits",
