@@ -19,8 +19,9 @@ const WIDTHS = [
 
 let signInServer: OwnServer;
 test.beforeAll(async ({}, info) => {
-  // One per worker, each on its own port.
-  const port = Number(process.env.E2E_I18N_AUTH_PORT ?? 3213) + info.workerIndex;
+  // One per running worker, each on its own port: parallelIndex (0 … workers-1) is unique among the workers running
+  // at once, while workerIndex grows each time a worker is replaced and ran into other specs' ports (3213 and up).
+  const port = Number(process.env.E2E_I18N_AUTH_PORT ?? 3280) + info.parallelIndex;
   signInServer = await startOwnServer(port, {
     ACCESS_PASSCODE: "i18n screens passcode",
   });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -27,7 +28,26 @@ async function waitUp(url: string) {
   throw new Error(`the server at ${url} did not start`);
 }
 
+/**
+ * Refuses a port something already listens on: waitUp would take that other server (another spec's) for this one,
+ * and the test would fail later, far from the cause, when that server stops.
+ */
+function assertFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", () =>
+      reject(
+        new Error(
+          `port ${String(port)} is taken (another spec's server?): give this server a port of its own`,
+        ),
+      ),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
 export async function startOwnServer(port: number, env: Record<string, string>): Promise<OwnServer> {
+  await assertFree(port);
   const url = `http://127.0.0.1:${String(port)}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "retake-own-"));
   let child: ChildProcess | undefined;
