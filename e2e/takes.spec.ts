@@ -192,8 +192,11 @@ test("a hidden page: a notification when its task completes; title and favicon c
         { title: "Veo 3.1 Extend finished", tag: expect.stringMatching(/^sim-/) as unknown as string },
       ]);
     await expect(page).toHaveTitle("(1 finished) Retake");
+    // The favicon is drawn by a module loaded on demand: it may follow the title a moment later.
     const icon = page.locator('link[rel~="icon"]').first();
-    expect(decodeURIComponent((await icon.getAttribute("href"))!)).toContain(">1</text>");
+    await expect
+      .poll(async () => decodeURIComponent((await icon.getAttribute("href")) ?? ""))
+      .toContain(">1</text>");
     // Clicking the notification focuses that task's card.
     await page.evaluate(() =>
       (window as unknown as { __lastNotification: Notification }).__lastNotification.onclick?.(
@@ -213,7 +216,7 @@ test("a hidden page: a notification when its task completes; title and favicon c
       (window as unknown as { __setVisibility: (v: string) => void }).__setVisibility("visible"),
     );
     await expect(page).toHaveTitle("Retake");
-    expect(await icon.getAttribute("href")).not.toContain("data:");
+    await expect.poll(async () => (await icon.getAttribute("href")) ?? "").not.toContain("data:");
   } finally {
     await context.close();
     await own.stop();
@@ -249,9 +252,12 @@ test("with notifications refused, the title and the favicon still count what fin
       (window as unknown as { __setVisibility: (v: string) => void }).__setVisibility("hidden"),
     );
     await expect(page).toHaveTitle("(1 finished) Retake", { timeout: 30_000 });
-    expect(
-      decodeURIComponent((await page.locator('link[rel~="icon"]').first().getAttribute("href"))!),
-    ).toContain(">1</text>");
+    // The favicon is drawn by a module loaded on demand: it may follow the title a moment later.
+    await expect
+      .poll(async () =>
+        decodeURIComponent((await page.locator('link[rel~="icon"]').first().getAttribute("href")) ?? ""),
+      )
+      .toContain(">1</text>");
   } finally {
     await context.close();
     await own.stop();
