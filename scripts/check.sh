@@ -4,10 +4,10 @@
 # Ends with one line: "N passed, N failed", summed over every suite.
 #
 # Two lanes run side by side, so the wall time is the longer lane, not the sum of all steps:
-#   checks:  lint and format (together), then the unit and route tests, then the team's route suites on
-#            PostgreSQL   — none of them needs a build
+#   checks:  lint and format (together), then the unit and route tests   — none of them needs a build
 #   build:   the production build, then the browser tests, with the type check and the bundle budget beside them
 #            (tsc reads the route types the build generates, so it waits for the build)
+# Then, alone, the team's route suites again on PostgreSQL (routes-pg).
 # Each step writes to .check/<step>.log; a line says when it ends, and every log is printed whole, in a fixed
 # order, once its lane is done: parallel output never interleaves.
 set -uo pipefail
@@ -91,8 +91,13 @@ checks_lane() {
   wait
   service_env
   step unit env "${service_vars[@]}" npx vitest run --reporter=default --reporter=json --outputFile.json=.check/unit.json
-  # The route suites of what a team shares (accounts, the team, usage and cost, takes, favourites)
-  # again with PostgreSQL as the database, each test in a schema of its own: both engines answer every route alike.
+}
+
+# The route suites of what a team shares (accounts, the team, usage and cost, takes, favourites) again with
+# PostgreSQL as the database, each test in a schema of its own: both engines answer every route alike. It runs
+# last, on its own: beside the browser tests its password hashing starved their timing-sensitive checks.
+routes_pg() {
+  service_env
   step routes-pg env "${service_vars[@]}" ROUTE_TESTS_ON_POSTGRES=1 npx vitest run "${PG_ROUTE_SUITES[@]}" \
     --reporter=default --reporter=json --outputFile.json=.check/routes-pg.json
 }
@@ -133,9 +138,11 @@ checks=$!
 build_lane &
 build=$!
 wait $checks
-show postgres s3-server lint format unit routes-pg
+show postgres s3-server lint format unit
 wait $build
 show build bundle-budget typecheck e2e replicas
+routes_pg
+show routes-pg
 wait $services
 stop_services
 
