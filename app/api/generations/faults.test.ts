@@ -19,9 +19,12 @@ import * as item from "./[id]/route";
  * The client's production timeouts are 30 s for a submit and 10 s per status read (three reads at most), which a
  * fast suite can't wait for at the route level. So here the app's client is built exactly as in production except
  * for shorter timeouts and backoff delays; the last describe block proves the production defaults themselves on
- * a fake clock.
+ * a fake clock. Short, but not so short that a healthy loopback answer misses them on a busy CI machine: at 250 ms
+ * a read of the recovered upstream timed out and was read again (5 reads where 4 were right), and at 400 ms a
+ * submit gave up before its request had even reached the fake. Three status reads (and two backoffs) must still
+ * end well inside the 2.5 s a viewer waits for a shared read, or the hang tests see the stored task instead.
  */
-const TIMEOUTS = { submitMs: 400, statusMs: 250 };
+const TIMEOUTS = { submitMs: 1500, statusMs: 500 };
 vi.mock("@/lib/foxapi/client", async (importOriginal) => {
   const real = await importOriginal<typeof ClientModule>();
   return {
