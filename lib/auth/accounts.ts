@@ -4,7 +4,7 @@ import { APIError, type BetterAuthOptions, betterAuth } from "better-auth";
 import { admin, genericOAuth } from "better-auth/plugins";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
 import { createAccessControl } from "better-auth/plugins/access";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Db } from "../db";
 import { type Env, getEnv } from "../env";
 import { isLoopbackHost } from "../net/loopback";
@@ -204,6 +204,21 @@ export function getAuth(headers?: Headers): Auth {
 let firstAdmin: { env: Env; db: Db; done: Promise<void> } | undefined;
 
 /**
+ * better-auth writes a new user, then its account (the password, or the single sign-on link). A replica that finds
+ * the first admin half-made by another replica started beside it waits for that second row (a few seconds at
+ * most), so a sign-in just after start doesn't meet an admin with no password yet.
+ */
+async function accountSettled(db: Db, userId: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const { rows } = await sql<{
+      one: number;
+    }>`select 1 as one from auth_accounts where user_id = ${userId}`.execute(db.kysely);
+    if (rows.length > 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
  * ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, created when the team has none (and ignored once it has one). Run at
  * start and before each sign-in until it has succeeded; two replicas racing meet the unique email and one wins.
  */
@@ -219,7 +234,7 @@ export function ensureFirstAdmin(): Promise<void> {
       .select("id")
       .where("role", "=", "admin")
       .executeTakeFirst();
-    if (admin) return;
+    if (admin) return accountSettled(db, admin.id);
     const email = env.ADMIN_EMAIL!.trim().toLowerCase();
     const existing = await db.kysely
       .selectFrom("users")
@@ -243,6 +258,7 @@ export function ensureFirstAdmin(): Promise<void> {
         .where("email", "=", email)
         .executeTakeFirst();
       if (!again) throw err;
+      await accountSettled(db, again.id);
     }
   })();
   firstAdmin = { env, db, done };
