@@ -338,6 +338,82 @@ describe("two replicas, one PostgreSQL, one bucket", () => {
     await Promise.all([a.kill(), b.kill()]);
   });
 
+  it("accounts: one first admin, and sessions, invites, a person's limit and a removal hold across both", async () => {
+    const ADMIN = { email: "ada@example.com", password: "admin-pass-1234" };
+    // Started together, both try to create the first admin: the unique email lets one win.
+    const [a, b] = await pair({
+      AUTH_MODE: "accounts",
+      ACCESS_PASSCODE: "",
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    });
+    const call = async (r: Replica, route: string, cookie: string, method = "GET", body?: object) => {
+      const res = await fetch(`${r.url}${route}`, {
+        method,
+        headers: { "Content-Type": "application/json", Origin: r.url, Cookie: cookie },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    };
+    const cookiesOf = (res: Response) =>
+      res.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0]!)
+        .join("; ");
+
+    const signedIn = await fetch(`${a.url}/api/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: a.url },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(signedIn.status, await signedIn.text()).toBe(200);
+    const admin = cookiesOf(signedIn);
+    // Signed in on A, an admin on B; one admin in all.
+    const team = await call(b, "/api/team", admin);
+    expect(team.status, team.text).toBe(200);
+    expect(team.json.people).toEqual([expect.objectContaining({ email: ADMIN.email, role: "admin" })]);
+
+    // Invited on A, accepted on B.
+    const invite = await call(a, "/api/team/invites", admin, "POST", {
+      email: "mia@example.com",
+      role: "member",
+    });
+    expect(invite.status, invite.text).toBe(201);
+    const token = new URL(invite.json.link as string).pathname.split("/").pop()!;
+    const accepted = await fetch(`${b.url}/api/invites/accept`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: b.url },
+      body: JSON.stringify({ token, password: "mia-pass-1234", name: "Mia" }),
+    });
+    expect(accepted.status, await accepted.text()).toBe(200);
+    const mia = cookiesOf(accepted);
+    const people = (await call(a, "/api/team", admin)).json.people as { id: string; email: string }[];
+    const miaId = people.find((p) => p.email === "mia@example.com")!.id;
+
+    // Her limit, set on B, holds for 6 concurrent submits split over both: 2 go upstream, 4 are refused first.
+    expect((await call(b, `/api/team/people/${miaId}`, admin, "PATCH", { dailyLimit: 2 })).status).toBe(200);
+    const before = counts.submits();
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => submit(i % 2 === 0 ? a : b, mia, `mia ${String(i)}`)),
+    );
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(2);
+    const refused = await Promise.all(
+      answers
+        .filter((r) => r.status !== 201)
+        .map(async (r) => (await r.json()) as { error: { code: string } }),
+    );
+    expect(refused.map((r) => r.error.code)).toEqual(Array(4).fill("daily_limit_reached"));
+    expect(counts.submits() - before).toBe(2);
+
+    // Removed on A: her session stops working on both at once.
+    expect((await call(b, "/api/generations?limit=1", mia)).status).toBe(200);
+    expect((await call(a, `/api/team/people/${miaId}`, admin, "DELETE")).status).toBe(200);
+    expect((await call(b, "/api/generations?limit=1", mia)).status).toBe(401);
+    expect((await call(a, "/api/generations?limit=1", mia)).status).toBe(401);
+    await Promise.all([a.kill(), b.kill()]);
+  });
+
   describe("sharing the work", () => {
     let a: Replica;
     let b: Replica;
