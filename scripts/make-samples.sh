@@ -12,7 +12,7 @@ clip() {
   ff -f lavfi -i "${src}=size=${size}:rate=24:duration=${secs}" \
      -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=${secs}" \
      -vf "drawtext=fontfile=${font}:text='${label}':fontsize=h/14:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=12:x=(w-tw)/2:y=h*0.78" \
-     -c:v libx264 -preset veryslow -crf 36 -pix_fmt yuv420p -movflags +faststart \
+     -c:v libx264 -preset veryslow -crf 36 -g 12 -pix_fmt yuv420p -movflags +faststart \
      -c:a aac -b:a 48k -shortest "$name"
 }
 
