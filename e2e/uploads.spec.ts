@@ -80,7 +80,7 @@ test("a clip dropped into Veo uploads with progress, previews, and extends to co
   const uploads = recordUploads(page);
   await page.goto("/");
   await chooseModel(page, "veo");
-  // 4 KB/s: the 275 KB clip would take over a minute, so the upload cannot finish while the states below are
+  // 4 KB/s: the 369 KB clip would take over a minute, so the upload cannot finish while the states below are
   // being watched, however slow the machine; the throttle is lifted once they have been seen.
   await throttleUploads(page, 4 * 1024);
   const picked = Date.now();
@@ -88,7 +88,7 @@ test("a clip dropped into Veo uploads with progress, previews, and extends to co
 
   const bar = page.getByRole("progressbar", { name: "Uploading portrait-9x16.mp4" });
   await expect(bar).toBeVisible();
-  await expect(page.getByText(/^Uploading portrait-9x16\.mp4 · \d+% · \d+ (B|KB) of 275 KB$/)).toBeVisible();
+  await expect(page.getByText(/^Uploading portrait-9x16\.mp4 · \d+% · \d+ (B|KB) of 369 KB$/)).toBeVisible();
   // Generate waits for the upload.
   await expect(page.getByText("Generate is ready when the upload finishes.")).toBeVisible();
   const seen = new Set<number>();
@@ -108,7 +108,7 @@ test("a clip dropped into Veo uploads with progress, previews, and extends to co
   await throttleUploads(page, -1);
   await expect(bar).toBeHidden({ timeout: 20_000 });
   await expect(
-    page.getByText(/✓ Uploaded portrait-9x16\.mp4 \(275 KB\) · link expires in 7[12] h/),
+    page.getByText(/✓ Uploaded portrait-9x16\.mp4 \(369 KB\) · link expires in 7[12] h/),
   ).toBeVisible();
   await expect(page.getByLabel("Video URL")).toHaveValue(
     /^http:\/\/127\.0\.0\.1:\d+\/api\/simulator\/uploads\/[0-9a-z]{12}-portrait-9x16\.mp4$/,
