@@ -22,18 +22,29 @@ let service: TaskService | undefined;
  */
 const FOLLOW = Symbol.for("retake.followTasks");
 const SHUTDOWN_HOOKS = Symbol.for("retake.shutdownHooks");
-const flags = globalThis as { [FOLLOW]?: boolean };
+/**
+ * The process's one database handle, shared by every copy of this module (Next bundles the route handlers apart
+ * from the instrumentation hook that runs the worker). Two SQLite connections in one thread can deadlock each other
+ * for the busy timeout: a write on one waits, blocking the thread, for a transaction on the other that can only
+ * commit once the thread is free. Then it fails, and a lease it was releasing stays held, so a task went unfollowed
+ * for a minute. One handle means one Kysely, whose connection mutex queues them instead (and one pg pool, not two).
+ */
+const DB = Symbol.for("retake.db");
+const shared = globalThis as { [FOLLOW]?: boolean; [DB]?: Db };
+const flags = shared;
 let store: TaskStore | undefined;
-let db: Db | undefined;
 
 /** The process's database: PostgreSQL when DATABASE_URL is set, else SQLite's `retake.db` in DATA_DIR. */
 export function getDb(): Db {
+  const open = shared[DB];
+  if (open && !open.closed) return open;
   const env = getEnv();
-  db ??= openDb({
+  const db = openDb({
     databaseUrl: env.DATABASE_URL,
     file: path.join(env.dataDir, "retake.db"),
     maxConnections: env.DATABASE_POOL_SIZE,
   });
+  shared[DB] = db;
   return db;
 }
 
@@ -138,8 +149,8 @@ export function resetTaskServiceForTests() {
   worker = undefined;
   flags[FOLLOW] = false;
   void service?.stopFollowing();
-  void db?.close();
-  db = undefined;
+  void shared[DB]?.close();
+  delete shared[DB];
   store = undefined;
   service = undefined;
   submitLimiter = undefined;

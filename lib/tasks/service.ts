@@ -841,7 +841,9 @@ export function createTaskService(options: TaskServiceOptions) {
 
   async function startFollowing(id: string) {
     try {
-      const leased = await store.acquireLease("status", id, owner, now(), STATUS_LEASE_MS);
+      // Only until the first plan renews it: should planning fail and the release fail with it, another replica
+      // (or the sweep) takes the task up within seconds, not after a whole status lease.
+      const leased = await store.acquireLease("status", id, owner, now(), FOLLOW_LEASE_MARGIN_MS);
       if (leased) follow(leased);
     } catch (err) {
       if (!store.conn.closed)
