@@ -51,8 +51,11 @@ export async function startOwnServer(port: number, env: Record<string, string>):
   const url = `http://127.0.0.1:${String(port)}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "retake-own-"));
   let child: ChildProcess | undefined;
+  // What the server prints goes to server.log in its data directory, to read after a failure.
+  const logFile = path.join(dataDir, "server.log");
 
   const start = async () => {
+    const out = fs.openSync(logFile, "a");
     // The README's start command (server.mjs), so these tests see what people run.
     child = spawn("npm", ["start"], {
       env: {
@@ -68,8 +71,9 @@ export async function startOwnServer(port: number, env: Record<string, string>):
         ...env,
       },
       detached: true,
-      stdio: "ignore",
+      stdio: ["ignore", out, out],
     });
+    fs.closeSync(out);
     await waitUp(url);
   };
   const stop = async () => {

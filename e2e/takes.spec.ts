@@ -22,12 +22,15 @@ test("3 Veo takes: exactly 3 upstream POSTs with 3 distinct seeds, one group, Co
   test.setTimeout(120_000);
   const fake = await startFakeFoxApi();
   let created = 0;
+  // The last take's answer is slow, so the first takes finish (and the stream says so) before the page's submit
+  // is answered: the answer's older "pending" must not put their cards back.
   fake.on("POST", SUBMIT_PATH, () => ({
     json: foxTask({
       id: `task-take-${String(++created)}`,
       status: "pending",
       usage: { credits_reserved: 40 },
     }),
+    delayMs: created === 3 ? 2_500 : 0,
   }));
   const serverUrl = `http://127.0.0.1:${String(PORT)}`;
   // The fake answers each task completed with a result our server can copy (its own sample clip).

@@ -16,6 +16,7 @@ import { say } from "@/lib/i18n/message";
 import { type GenerationRequest, modelInfo } from "@/lib/models/catalog";
 import type { MeasuredVideo } from "@/lib/models/media";
 import type { TaskPage } from "@/lib/tasks/types";
+import { rememberTask } from "@/lib/client/live";
 import type { FormValues } from "./form-values";
 
 export interface Notice {
@@ -77,9 +78,10 @@ export function useSubmitGeneration({
       return { groupId: task.id, tasks: [task], failures: [], warnings: task.warnings };
     },
     onSuccess: ({ tasks, failures, warnings: warned }) => {
-      for (const task of tasks) queryClient.setQueryData(taskKeys.detail(task.id), task);
+      // The stream may already have brought a later state of these tasks: the newest wins.
+      const latest = tasks.map((task) => rememberTask(queryClient, task));
       // Show them at the top of the unfiltered list at once (take 1 first); filtered lists refetch.
-      const started = [...tasks].reverse();
+      const started = [...latest].reverse();
       queryClient.setQueryData<InfiniteData<TaskPage>>(taskKeys.list(), (old) => {
         if (!old) return old;
         const [first, ...rest] = old.pages;

@@ -1,14 +1,14 @@
 "use client";
 
 import { AppLink } from "@/components/ui/app-link";
-import { type UseQueryResult, useInfiniteQuery, useQueries } from "@tanstack/react-query";
+import { type UseQueryResult, useInfiniteQuery, useQueries, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useDeferredValue, useState } from "react";
 import { say } from "@/lib/i18n/message";
 import { Button } from "@/components/ui/button";
 import { amountWords } from "@/components/ui/amount";
 import { type TaskFilters, fetchTasks, taskKeys } from "@/lib/client/api";
-import { useLiveMode } from "@/lib/client/live";
+import { rememberTask, useLiveMode } from "@/lib/client/live";
 import { taskQueryOptions } from "@/lib/client/queries";
 import { MODEL_IDS, modelInfo } from "@/lib/models/catalog";
 import { COMPARE_MAX, COMPARE_MIN, compareHref } from "@/lib/tasks/compare-ids";
@@ -147,9 +147,14 @@ export function TaskList({
   };
   const unfiltered = Object.keys(filters).length === 0;
 
+  const client = useQueryClient();
   const list = useInfiniteQuery({
     queryKey: taskKeys.list(filters),
-    queryFn: ({ pageParam }) => fetchTasks({ cursor: pageParam, limit: 20, ...filters }),
+    queryFn: async ({ pageParam }) => {
+      const page = await fetchTasks({ cursor: pageParam, limit: 20, ...filters });
+      // A card shows its task's own query, which a list page would otherwise never move forward.
+      return { ...page, tasks: page.tasks.map((task) => rememberTask(client, task)) };
+    },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     ...(unfiltered ? { initialData: { pages: [initialPage], pageParams: [null] } } : {}),

@@ -2,7 +2,7 @@ import { type InfiniteData, QueryClient, QueryObserver } from "@tanstack/react-q
 import { describe, expect, it } from "vitest";
 import type { TaskPage, TaskView } from "../tasks/types";
 import { taskKeys } from "./api";
-import { applyTaskChange } from "./live";
+import { applyTaskChange, rememberTask } from "./live";
 import { taskQueryOptions } from "./queries";
 
 function view(id: string, overrides: Partial<TaskView> = {}): TaskView {
@@ -62,6 +62,20 @@ describe("live events in the query cache", () => {
 
     applyTaskChange(client, view("a", { progress: 50 }));
     expect(client.getQueryData<TaskView>(taskKeys.detail("a"))!.status).toBe("completed");
+  });
+
+  it("a submit's answer that arrives after the stream said the task finished does not put it back", () => {
+    const client = new QueryClient();
+    const done = view("a", { status: "completed", progress: 100, updatedAt: "2031-05-06T12:00:02.000Z" });
+    applyTaskChange(client, done); // the stream, first
+    const answer = view("a", { status: "pending", progress: 0, updatedAt: "2031-05-06T12:00:00.500Z" });
+    expect(rememberTask(client, answer)).toEqual(done); // the POST's answer, late
+    expect(client.getQueryData(taskKeys.detail("a"))).toEqual(done);
+
+    // A newer state (a list page read after it) does move the task's own query forward.
+    const later = view("a", { status: "completed", progress: 100, updatedAt: "2031-05-06T12:00:05.000Z" });
+    expect(rememberTask(client, later)).toBe(later);
+    expect(client.getQueryData(taskKeys.detail("a"))).toEqual(later);
   });
 
   it("while the stream connects or is live a task query never polls; when it falls back, it polls as before", () => {

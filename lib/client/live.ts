@@ -24,12 +24,26 @@ function setMode(next: LiveMode) {
   for (const l of [...modeListeners]) l();
 }
 
+const newer = (a: TaskView, b: TaskView) => Date.parse(a.updatedAt) > Date.parse(b.updatedAt);
+
+/**
+ * Writes a task's state into its own query unless the cache already holds a newer one, and returns the newest.
+ * Every writer goes through this: the stream, a list page, a submit's answer. A submit's answer can arrive after
+ * the stream has already said the task finished (a fast task, three takes at once); written blindly it put the
+ * card back to Pending, and with the stream healthy nothing polled it out of that.
+ */
+export function rememberTask(client: QueryClient, task: TaskView): TaskView {
+  const cached = client.getQueryData<TaskView>(taskKeys.detail(task.id));
+  if (cached && newer(cached, task)) return cached;
+  client.setQueryData(taskKeys.detail(task.id), task);
+  return task;
+}
+
 /** Writes a task's state into the cache: its own query, and its entry in every loaded list. */
 export function applyTaskChange(client: QueryClient, task: TaskView) {
   const cached = client.getQueryData<TaskView>(taskKeys.detail(task.id));
   // An older state never replaces a newer one (a resync may carry what the stream already delivered).
-  if (cached && Date.parse(cached.updatedAt) > Date.parse(task.updatedAt)) return;
-  client.setQueryData(taskKeys.detail(task.id), task);
+  if (rememberTask(client, task) !== task) return;
   let listed = false;
   client.setQueriesData<InfiniteData<TaskPage>>({ queryKey: taskKeys.lists() }, (old) => {
     if (!old) return old;
