@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { AccountSignInForm } from "@/components/auth/account-sign-in-form";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { LanguageSwitch } from "@/components/language-switch";
+import { AuthCard } from "@/components/auth/auth-card";
 import { Button } from "@/components/ui/button";
 import { callerFromHeaders } from "@/lib/api/guards";
 import { safeNext } from "@/lib/auth/next";
@@ -41,39 +41,27 @@ export default async function SignInPage({
   const problem = env.authMode === "accounts" ? ssoProblem(params.error) : null;
   const t = await getTranslations();
   return (
-    <main className="flex min-h-dvh items-center justify-center px-4">
-      <div className="w-full max-w-sm space-y-6 rounded-lg border border-ink-700 bg-ink-900 p-6">
-        <div className="space-y-1">
-          <div className="flex items-center justify-between gap-2">
-            <p className="flex items-center gap-2 text-base font-semibold text-slate-100">
-              <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm bg-accent-500" />
-              Retake
-            </p>
-            <LanguageSwitch />
-          </div>
-          <h1 className="text-lg font-semibold text-slate-100">{t("signIn.title")}</h1>
-          <p className="text-sm text-slate-400">
-            {env.authMode === "accounts" ? t("signIn.introAccounts") : t("signIn.intro")}
-          </p>
-        </div>
-        {problem ? (
-          <p
-            role="alert"
-            className="rounded-md border border-rose-400/40 bg-rose-500/10 p-3 text-sm text-rose-200"
-          >
-            {t(problem)}
-          </p>
-        ) : null}
-        {env.authMode === "accounts" ? <AccountSignInForm next={next} /> : <SignInForm next={next} />}
-        {env.authMode === "accounts" && env.oidc ? (
-          <form method="post" action="/api/session/sso" className="border-t border-ink-700 pt-4">
-            <input type="hidden" name="next" value={next} />
-            <Button type="submit" variant="secondary" className="w-full">
-              {t("signIn.withSso", { name: env.oidc.name })}
-            </Button>
-          </form>
-        ) : null}
-      </div>
-    </main>
+    <AuthCard
+      title={t("signIn.title")}
+      intro={env.authMode === "accounts" ? t("signIn.introAccounts") : t("signIn.intro")}
+    >
+      {problem ? (
+        <p
+          role="alert"
+          className="rounded-md border border-rose-400/40 bg-rose-500/10 p-3 text-sm text-rose-200"
+        >
+          {t(problem)}
+        </p>
+      ) : null}
+      {env.authMode === "accounts" ? <AccountSignInForm next={next} /> : <SignInForm next={next} />}
+      {env.authMode === "accounts" && env.oidc ? (
+        <form method="post" action="/api/session/sso" className="border-t border-ink-700 pt-4">
+          <input type="hidden" name="next" value={next} />
+          <Button type="submit" variant="secondary" className="w-full">
+            {t("signIn.withSso", { name: env.oidc.name })}
+          </Button>
+        </form>
+      ) : null}
+    </AuthCard>
   );
 }

@@ -3,37 +3,17 @@
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { FieldError, inputClass } from "@/components/ui/field";
-import { problemOf } from "@/lib/client/problem";
+import { Field, describedBy, inputClass } from "@/components/ui/field";
+import { usePost } from "./use-post";
 
 /** Accounts mode: email and password, posted to our own /api/session. One message for any wrong pair. */
 export function AccountSignInForm({ next }: { next: string }) {
   const t = useTranslations();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit() {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await fetch("/api/session", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ email, password }),
-      });
-      if (res.ok) {
-        window.location.assign(next);
-        return;
-      }
-      setError((await problemOf(res, t("signIn.failed"))).message);
-    } catch {
-      setError(t("errors.network"));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { error, busy, post } = usePost("/api/session", () => window.location.assign(next), {
+    fallback: t("signIn.failed"),
+  });
 
   return (
     <form
@@ -41,13 +21,10 @@ export function AccountSignInForm({ next }: { next: string }) {
       className="space-y-4"
       onSubmit={(e) => {
         e.preventDefault();
-        void submit();
+        void post({ email, password });
       }}
     >
-      <div className="space-y-1.5">
-        <label htmlFor="email" className="text-sm font-medium text-slate-200">
-          {t("signIn.email")}
-        </label>
+      <Field id="email" label={t("signIn.email")}>
         <input
           id="email"
           type="email"
@@ -58,11 +35,8 @@ export function AccountSignInForm({ next }: { next: string }) {
           onChange={(e) => setEmail(e.target.value)}
           className={inputClass}
         />
-      </div>
-      <div className="space-y-1.5">
-        <label htmlFor="password" className="text-sm font-medium text-slate-200">
-          {t("signIn.password")}
-        </label>
+      </Field>
+      <Field id="password" label={t("signIn.password")} error={error ?? undefined}>
         <input
           id="password"
           type="password"
@@ -70,12 +44,10 @@ export function AccountSignInForm({ next }: { next: string }) {
           required
           value={password}
           onChange={(e) => setPassword(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? "sign-in-error" : undefined}
+          {...describedBy("password", error ?? undefined, false)}
           className={inputClass}
         />
-        {error ? <FieldError id="sign-in-error">{error}</FieldError> : null}
-      </div>
+      </Field>
       <Button type="submit" variant="primary" disabled={busy || !email || !password} className="w-full">
         {busy ? t("signIn.signingIn") : t("signIn.title")}
       </Button>

@@ -3,36 +3,16 @@
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { FieldError, inputClass } from "@/components/ui/field";
+import { Field, describedBy, inputClass } from "@/components/ui/field";
+import { usePost } from "./use-post";
 
 /** The passcode form. On success the browser goes where it was headed (a path on this site only). */
 export function SignInForm({ next }: { next: string }) {
   const t = useTranslations();
   const [passcode, setPasscode] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit() {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await fetch("/api/session", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ passcode }),
-      });
-      if (res.ok) {
-        window.location.assign(next);
-        return;
-      }
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setError(body?.error?.message ?? t("signIn.failed"));
-    } catch {
-      setError(t("errors.network"));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { error, busy, post } = usePost("/api/session", () => window.location.assign(next), {
+    fallback: t("signIn.failed"),
+  });
 
   return (
     <form
@@ -40,13 +20,10 @@ export function SignInForm({ next }: { next: string }) {
       className="space-y-4"
       onSubmit={(e) => {
         e.preventDefault();
-        void submit();
+        void post({ passcode });
       }}
     >
-      <div className="space-y-1.5">
-        <label htmlFor="passcode" className="text-sm font-medium text-slate-200">
-          {t("signIn.passcode")}
-        </label>
+      <Field id="passcode" label={t("signIn.passcode")} error={error ?? undefined}>
         <input
           id="passcode"
           type="password"
@@ -55,12 +32,10 @@ export function SignInForm({ next }: { next: string }) {
           autoFocus
           value={passcode}
           onChange={(e) => setPasscode(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? "passcode-error" : undefined}
+          {...describedBy("passcode", error ?? undefined, false)}
           className={inputClass}
         />
-        {error ? <FieldError id="passcode-error">{error}</FieldError> : null}
-      </div>
+      </Field>
       <Button type="submit" variant="primary" disabled={busy || passcode === ""} className="w-full">
         {busy ? t("signIn.signingIn") : t("signIn.title")}
       </Button>

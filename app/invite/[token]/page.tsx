@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { InviteAcceptForm } from "@/components/team/invite-accept-form";
-import { LanguageSwitch } from "@/components/language-switch";
+import { AuthCard } from "@/components/auth/auth-card";
 import { AppLink } from "@/components/ui/app-link";
 import { getEnv } from "@/lib/env";
 import { inviteForToken } from "@/lib/team/invites";
@@ -19,34 +19,22 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const invite = getEnv().authMode === "accounts" ? await inviteForToken(token) : null;
   const t = await getTranslations();
   return (
-    <main className="flex min-h-dvh items-center justify-center px-4">
-      <div className="w-full max-w-sm space-y-6 rounded-lg border border-ink-700 bg-ink-900 p-6">
-        <div className="flex items-center justify-between gap-2">
-          <p className="flex items-center gap-2 text-base font-semibold text-slate-100">
-            <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm bg-accent-500" />
-            Retake
+    <AuthCard
+      title={t("invite.title")}
+      intro={invite ? t("invite.intro", { email: invite.email, role: t(`team.roles.${invite.role}`) }) : null}
+    >
+      {invite ? (
+        <InviteAcceptForm token={token} email={invite.email} />
+      ) : (
+        <div className="space-y-3">
+          <p role="alert" className="text-sm text-rose-200">
+            {t("api.team.inviteUnusable")}
           </p>
-          <LanguageSwitch />
+          <AppLink href="/sign-in" className="text-sm text-accent-300 underline">
+            {t("invite.toSignIn")}
+          </AppLink>
         </div>
-        <h1 className="text-lg font-semibold text-slate-100">{t("invite.title")}</h1>
-        {invite ? (
-          <>
-            <p className="text-sm text-slate-300">
-              {t("invite.intro", { email: invite.email, role: t(`team.roles.${invite.role}`) })}
-            </p>
-            <InviteAcceptForm token={token} email={invite.email} />
-          </>
-        ) : (
-          <div className="space-y-3">
-            <p role="alert" className="text-sm text-rose-200">
-              {t("api.team.inviteUnusable")}
-            </p>
-            <AppLink href="/sign-in" className="text-sm text-accent-300 underline">
-              {t("invite.toSignIn")}
-            </AppLink>
-          </div>
-        )}
-      </div>
-    </main>
+      )}
+    </AuthCard>
   );
 }
