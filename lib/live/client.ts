@@ -3,8 +3,9 @@
  * the events route, hands each task change to `onChange`, and decides when the stream can't be held, so the page
  * falls back to polling by itself. It never reports an error to the person: a fallback is a mode, not a failure.
  *
- * Wiring (for the integrator): call `openLiveUpdates` once per page; in `onChange`, `queryClient.setQueryData` the
- * task (and patch it into the list pages); while `onMode` says "live", the task queries' `refetchInterval` returns
+ * Wiring (for the integrator): call `openLiveUpdates` once per page; in `onChange`, write the task into the cache
+ * (and patch it into the list pages) where the newest `updatedAt` wins, as every other writer must (a submit's
+ * answer can arrive after the stream's newer state: lib/client/live.ts `rememberTask`); while `onMode` says "live", the task queries' `refetchInterval` returns
  * false; on "polling", today's interval comes back. `onEnd` with "signed_out" should send the page to sign-in.
  */
 
