@@ -6,8 +6,8 @@ import { afterEach, expect, test, vi } from "vitest";
 /*
  * Next bundles the route handlers apart from the instrumentation hook that runs the background worker, so one
  * server process holds two copies of lib/tasks/index.ts. They must share one database handle: two SQLite
- * connections in one thread stall each other for the busy timeout and then fail (a task went unfollowed for a
- * minute that way). Each `vi.resetModules()` + import below is one such copy.
+ * connections in one thread stall each other for the busy timeout and then fail. Each `vi.resetModules()` + import
+ * below is one such copy.
  */
 
 const saved = process.env.DATA_DIR;

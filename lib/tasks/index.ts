@@ -26,12 +26,11 @@ const SHUTDOWN_HOOKS = Symbol.for("retake.shutdownHooks");
  * The process's one database handle, shared by every copy of this module (Next bundles the route handlers apart
  * from the instrumentation hook that runs the worker). Two SQLite connections in one thread can deadlock each other
  * for the busy timeout: a write on one waits, blocking the thread, for a transaction on the other that can only
- * commit once the thread is free. Then it fails, and a lease it was releasing stays held, so a task went unfollowed
- * for a minute. One handle means one Kysely, whose connection mutex queues them instead (and one pg pool, not two).
+ * commit once the thread is free. Then it fails, and a lease it was releasing could stay held for a whole lease.
+ * One handle means one Kysely, whose connection mutex queues them instead (and one pg pool, not two).
  */
 const DB = Symbol.for("retake.db");
 const shared = globalThis as { [FOLLOW]?: boolean; [DB]?: Db };
-const flags = shared;
 let store: TaskStore | undefined;
 
 /** The process's database: PostgreSQL when DATABASE_URL is set, else SQLite's `retake.db` in DATA_DIR. */
@@ -101,9 +100,9 @@ export function getTaskService(): TaskService {
     archiver: createArchiver({ storage: getStorage, source: resultSource() }),
     mediaCheck: mediaChecks(),
     maxTasksPerDay: getEnv().MAX_TASKS_PER_DAY,
-    follow: flags[FOLLOW] === true,
+    follow: shared[FOLLOW] === true,
   });
-  if (flags[FOLLOW]) {
+  if (shared[FOLLOW]) {
     // On SIGTERM (server.mjs runs these hooks first) the followed tasks' leases are released, so another replica
     // takes them up at its next sweep instead of after the leases run out.
     const followed = service;
@@ -131,7 +130,7 @@ export function startBackgroundWorker(intervalMs = 5_000) {
   // BACKGROUND_WORKER=off (serverless): the sweep route, called by a scheduler, does this work instead, and no
   // process follows tasks between requests.
   if (worker || !getEnv().BACKGROUND_WORKER) return;
-  flags[FOLLOW] = true;
+  shared[FOLLOW] = true;
   const run = () => {
     void getTaskService()
       .sweep()
@@ -147,7 +146,7 @@ export function startBackgroundWorker(intervalMs = 5_000) {
 export function resetTaskServiceForTests() {
   if (worker) clearInterval(worker);
   worker = undefined;
-  flags[FOLLOW] = false;
+  shared[FOLLOW] = false;
   void service?.stopFollowing();
   void shared[DB]?.close();
   delete shared[DB];
