@@ -13,6 +13,7 @@ export default defineConfig({
     include: ["{lib,app,components}/**/*.test.{ts,tsx}"],
     environment: "node",
     testTimeout: 20_000,
+    setupFiles: ["lib/testing/dom-setup.ts"],
     pool: "forks",
   },
 });
